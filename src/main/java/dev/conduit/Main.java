@@ -1,0 +1,157 @@
+package dev.conduit;
+
+import dev.conduit.articles.ArticleRoutes;
+import dev.conduit.articles.Articles;
+import dev.conduit.comments.CommentRoutes;
+import dev.conduit.comments.Comments;
+import dev.conduit.platform.db.Database;
+import dev.conduit.platform.http.Auth;
+import dev.conduit.platform.http.ErrorResponses;
+import dev.conduit.platform.security.PasswordHasher;
+import dev.conduit.platform.security.SecretFile;
+import dev.conduit.platform.security.Tokens;
+import dev.conduit.profiles.ProfileRoutes;
+import dev.conduit.profiles.Profiles;
+import dev.conduit.users.UserRoutes;
+import dev.conduit.users.Users;
+import io.helidon.http.DirectHandler;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.logging.LogManager;
+
+/**
+ * The whole wiring, top to bottom: config, database, features, routes, server, shutdown. No scanning, no
+ * injection: every object is built here with a plain constructor.
+ */
+public final class Main {
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    private final Database database;
+    private final WebServer server;
+
+    private Main(Database database, WebServer server) {
+        this.database = database;
+        this.server = server;
+    }
+
+    public static void main(String[] args) {
+        configureLogging();
+        Config config;
+        try {
+            config = Config.fromEnvironment();
+        } catch (Config.InvalidConfig e) {
+            System.err.println("conduit: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Main app = start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
+        Duration startup = ProcessHandle.current().info().startInstant()
+                .map(started -> Duration.between(started, Instant.now()))
+                .orElse(Duration.ZERO);
+        LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + config.host() + ":" + app.port()
+                + "/api (started in " + startup.toMillis() + " ms)");
+    }
+
+    /** Builds and starts everything; the caller owns {@link #stop()}. */
+    public static Main start(Config config) {
+        var database = Database.open(config);
+        try {
+            var tokens = new Tokens(jwtSecret(config), config.jwtTtl(), Clock.systemUTC());
+            var auth = new Auth(tokens);
+            var hasher = new PasswordHasher(config.passwordHashConcurrency());
+
+            var users = new Users(database.jdbi(), hasher, tokens);
+            var profiles = new Profiles(database.jdbi());
+            var articles = new Articles(database.jdbi());
+            var comments = new Comments(database.jdbi(), articles);
+
+            var server = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .shutdownHook(false)
+                    .featuresDiscoverServices(false)
+                    .shutdownGracePeriod(config.shutdownGrace())
+                    .maxPayloadSize(config.maxRequestBytes())
+                    .directHandlers(jsonDirectHandlers())
+                    .routing(routing -> {
+                        ErrorResponses.register(routing);
+                        routing.register("/api",
+                                        new UserRoutes(users, auth),
+                                        new ProfileRoutes(profiles, auth),
+                                        new ArticleRoutes(articles, auth),
+                                        new CommentRoutes(comments, auth))
+                                .any(ErrorResponses::notFound);
+                    })
+                    .build()
+                    .start();
+            return new Main(database, server);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the database. */
+    public void stop() {
+        LOG.log(System.Logger.Level.INFO, "Conduit stopping");
+        server.stop();
+        database.close();
+        LOG.log(System.Logger.Level.INFO, "Conduit stopped");
+    }
+
+    private static byte[] jwtSecret(Config config) {
+        if (config.jwtSecret().isPresent()) {
+            byte[] secret = config.jwtSecret().get().getBytes(StandardCharsets.UTF_8);
+            if (secret.length < 32) {
+                throw new Config.InvalidConfig("JWT_SECRET must be at least 32 bytes (256 bits)");
+            }
+            return secret;
+        }
+        try {
+            var file = config.dataDir().resolve("jwt-secret");
+            var secret = SecretFile.readOrCreate(file);
+            if (secret.created()) {
+                LOG.log(System.Logger.Level.WARNING, "JWT_SECRET is not set: generated a random one in " + file
+                        + "; every instance behind one load balancer needs the same JWT_SECRET");
+            }
+            return secret.value().getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the JWT secret: " + e.getMessage(), e);
+        }
+    }
+
+    private static DirectHandlers jsonDirectHandlers() {
+        var handlers = DirectHandlers.builder();
+        for (var type : DirectHandler.EventType.values()) {
+            handlers.addHandler(type, ErrorResponses.directHandler());
+        }
+        return handlers.build();
+    }
+
+    private static void configureLogging() {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
+            LogManager.getLogManager().readConfiguration(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

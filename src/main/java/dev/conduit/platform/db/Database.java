@@ -1,0 +1,122 @@
+package dev.conduit.platform.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.conduit.Config;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * The connection pool, the schema (Flyway migrations) and the JDBI entry point every store uses; owns the
+ * embedded PostgreSQL server when there is no {@code DATABASE_URL}.
+ */
+public final class Database implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource pool;
+    private final Jdbi jdbi;
+    private final LongAdder statements = new LongAdder();
+
+    private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+        this.embedded = embedded;
+        this.pool = pool;
+        this.jdbi = Jdbi.create(pool);
+        jdbi.getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
+            @Override
+            public void logAfterExecution(StatementContext context) {
+                statements.increment();
+            }
+        });
+    }
+
+    /** Starts the embedded server if needed, opens the pool and migrates the schema. */
+    public static Database open(Config config) {
+        EmbeddedPostgres embedded = null;
+        Target target;
+        if (config.databaseUrl().isPresent()) {
+            target = Target.parse(config.databaseUrl().get(), config.databaseUser(), config.databasePassword());
+        } else {
+            embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser());
+            target = new Target(embedded.jdbcUrl(), Optional.of(embedded.user()), Optional.of(embedded.password()));
+        }
+        try {
+            var hikari = new HikariConfig();
+            hikari.setPoolName("conduit");
+            hikari.setJdbcUrl(target.jdbcUrl());
+            target.user().ifPresent(hikari::setUsername);
+            target.password().ifPresent(hikari::setPassword);
+            hikari.setMaximumPoolSize(config.databasePoolSize());
+            hikari.setMinimumIdle(config.databasePoolSize());
+            // A request that cannot get a connection in time is told to retry (503), not queued forever.
+            hikari.setConnectionTimeout(5_000);
+            hikari.addDataSourceProperty("ApplicationName", "conduit");
+            var pool = new HikariDataSource(hikari);
+            try {
+                var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+                LOG.log(System.Logger.Level.INFO, "Schema at version " + result.targetSchemaVersion
+                        + " (" + result.migrationsExecuted + " migrations applied now)");
+                return new Database(embedded, pool);
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** SQL statements executed since start: each is one round trip to PostgreSQL. */
+    public long statementsExecuted() {
+        return statements.sum();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    /** Where to connect: a JDBC URL, or a {@code postgres://user:password@host:port/db} URL as PaaS hosts give. */
+    record Target(String jdbcUrl, Optional<String> user, Optional<String> password) {
+        static Target parse(String url, Optional<String> user, Optional<String> password) {
+            if (url.startsWith("jdbc:postgresql:")) {
+                return new Target(url, user, password);
+            }
+            if (!url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
+                throw new Config.InvalidConfig(
+                        "DATABASE_URL must start with jdbc:postgresql:, postgres:// or postgresql://");
+            }
+            URI uri = URI.create(url);
+            String[] userInfo = uri.getRawUserInfo() == null ? new String[0] : uri.getRawUserInfo().split(":", 2);
+            Optional<String> urlUser = decoded(userInfo, 0);
+            Optional<String> urlPassword = decoded(userInfo, 1);
+            String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+                    + (uri.getRawPath() == null ? "/" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            return new Target(jdbc, user.or(() -> urlUser), password.or(() -> urlPassword));
+        }
+
+        private static Optional<String> decoded(String[] parts, int index) {
+            return index < parts.length
+                    ? Optional.of(URLDecoder.decode(parts[index], StandardCharsets.UTF_8)) : Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.conduit.platform.http;
+
+import dev.conduit.platform.security.Tokens;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.Optional;
+
+/**
+ * Reads {@code Authorization: Token <jwt>} or {@code Bearer <jwt>}. A token that is present but bad is refused
+ * (401) even where authentication is optional: silently treating the caller as anonymous would hide the bug.
+ */
+public final class Auth {
+    /** The authenticated caller and the token they presented. */
+    public record Caller(long userId, String token) {
+    }
+
+    private final Tokens tokens;
+
+    public Auth(Tokens tokens) {
+        this.tokens = tokens;
+    }
+
+    public Caller required(ServerRequest req) {
+        return optional(req).orElseThrow(() -> new ApiException.Unauthorized("token", "is missing"));
+    }
+
+    public Optional<Caller> optional(ServerRequest req) {
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty() || header.get().isBlank()) {
+            return Optional.empty();
+        }
+        String value = header.get().strip();
+        int space = value.indexOf(' ');
+        String scheme = space < 0 ? value : value.substring(0, space);
+        if (!scheme.equalsIgnoreCase("Token") && !scheme.equalsIgnoreCase("Bearer")) {
+            throw new ApiException.Unauthorized("token", "must use the Token or Bearer scheme");
+        }
+        String token = space < 0 ? "" : value.substring(space + 1).strip();
+        if (token.isEmpty()) {
+            throw new ApiException.Unauthorized("token", "is missing");
+        }
+        try {
+            return Optional.of(new Caller(tokens.verify(token), token));
+        } catch (Tokens.InvalidToken e) {
+            throw new ApiException.Unauthorized("token", e.getMessage());
+        }
+    }
+
+    /** The caller's user id, or null for an anonymous request (SQL binds it as NULL: nothing followed/favorited). */
+    public Long viewerId(ServerRequest req) {
+        return optional(req).map(Caller::userId).orElse(null);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.conduit.platform.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fields inside a request's wrapper object ({@code {"user": {...}}}), read with type checks: a value of the
+ * wrong JSON type is a 422 naming the field, never a 500. Absent and {@code null} stay distinguishable for
+ * partial updates ({@link #has}).
+ */
+public final class JsonBody {
+    private final JsonNode fields;
+
+    private JsonBody(JsonNode fields) {
+        this.fields = fields;
+    }
+
+    public static JsonBody read(ServerRequest req, String wrapper) {
+        JsonNode root = Json.parse(req.content().as(byte[].class));
+        if (!root.isObject()) {
+            throw new ApiException.Invalid("body", "must be a JSON object with a \"" + wrapper + "\" field");
+        }
+        JsonNode inner = root.get(wrapper);
+        if (inner == null || inner.isNull()) {
+            throw new ApiException.Invalid(wrapper, "is missing");
+        }
+        if (!inner.isObject()) {
+            throw new ApiException.Invalid(wrapper, "must be an object");
+        }
+        return new JsonBody(inner);
+    }
+
+    /** Present, even if {@code null}. */
+    public boolean has(String name) {
+        return fields.has(name);
+    }
+
+    /** The string value, or null when absent or JSON null. */
+    public String text(String name) {
+        JsonNode node = fields.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new ApiException.Invalid(name, "must be a string");
+        }
+        return node.textValue();
+    }
+
+    /**
+     * A field that may be left out but, if sent, must be a non-null string: JSON null reads as "" so that
+     * validation reports it as blank.
+     */
+    public String textUnlessOmitted(String name) {
+        String value = text(name);
+        return value == null && has(name) ? "" : value;
+    }
+
+    /** The list of strings, or null when absent or JSON null. */
+    public List<String> textList(String name) {
+        JsonNode node = fields.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw new ApiException.Invalid(name, "must be an array of strings");
+        }
+        var values = new ArrayList<String>(node.size());
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                throw new ApiException.Invalid(name, "must be an array of strings");
+            }
+            values.add(item.textValue());
+        }
+        return values;
+    }
+}

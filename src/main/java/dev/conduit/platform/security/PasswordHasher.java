@@ -1,0 +1,59 @@
+package dev.conduit.platform.security;
+
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+import dev.conduit.platform.http.ApiException;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Argon2id at OWASP's recommended parameters (19 MiB, 2 passes, 1 lane). Each hash holds 19 MiB for tens of
+ * milliseconds, so at most {@code concurrency} run at once: a login flood queues (and is told to retry after
+ * {@link #MAX_WAIT}) instead of exhausting memory or starving the request threads of CPU.
+ */
+public final class PasswordHasher {
+    private static final Duration MAX_WAIT = Duration.ofSeconds(10);
+    private static final Argon2Function ARGON2ID = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
+
+    private final Semaphore permits;
+    /** Verified against when the user does not exist, so a miss costs as much as a wrong password. */
+    private final String decoy;
+
+    public PasswordHasher(int concurrency) {
+        this.permits = new Semaphore(concurrency, true);
+        this.decoy = hash("decoy password, never matches a real account");
+    }
+
+    /** A PHC string ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}) with a fresh 16-byte salt. */
+    public String hash(String password) {
+        return bounded(() -> Password.hash(password).addRandomSalt(16).with(ARGON2ID).getResult());
+    }
+
+    public boolean matches(String password, String storedHash) {
+        return bounded(() -> Password.check(password, storedHash).with(Argon2Function.getInstanceFromHash(storedHash)));
+    }
+
+    /** Spends the same work as {@link #matches} for an unknown account, and always fails. */
+    public boolean matchesNothing(String password) {
+        matches(password, decoy);
+        return false;
+    }
+
+    private <T> T bounded(java.util.function.Supplier<T> work) {
+        try {
+            if (!permits.tryAcquire(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ApiException.Overloaded();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException.Overloaded();
+        }
+        try {
+            return work.get();
+        } finally {
+            permits.release();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.conduit.platform.security;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Set;
+
+/**
+ * HS256 JWTs whose subject is the user id. Verification accepts only HS256 with a valid signature, an issuer
+ * of "conduit" and an expiry in the future; anything else (alg "none", other algorithms, tampering) fails.
+ */
+public final class Tokens {
+    private static final String ISSUER = "conduit";
+
+    /** Why a presented token was refused; the message is safe to show the client. */
+    public static final class InvalidToken extends Exception {
+        public InvalidToken(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final MACSigner signer;
+    private final DefaultJWTProcessor<SecurityContext> processor;
+    private final Duration ttl;
+    private final Clock clock;
+
+    public Tokens(byte[] secret, Duration ttl, Clock clock) {
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("the JWT secret must be at least 256 bits (32 bytes)");
+        }
+        try {
+            this.signer = new MACSigner(secret);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException(e);
+        }
+        this.ttl = ttl;
+        this.clock = clock;
+        this.processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)));
+        var claimsVerifier = new DefaultJWTClaimsVerifier<>(
+                new JWTClaimsSet.Builder().issuer(ISSUER).build(), Set.of("sub", "exp", "iat"));
+        claimsVerifier.setMaxClockSkew(30);
+        processor.setJWTClaimsSetVerifier(claimsVerifier);
+    }
+
+    public String issue(long userId) {
+        Instant now = clock.instant();
+        var claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .subject(Long.toString(userId))
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)))
+                .build();
+        var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing a JWT failed", e);
+        }
+        return jwt.serialize();
+    }
+
+    /** The user id the token was issued to. */
+    public long verify(String token) throws InvalidToken {
+        try {
+            JWTClaimsSet claims = processor.process(token, null);
+            return Long.parseLong(claims.getSubject());
+        } catch (ExpiredJWTException e) {
+            throw new InvalidToken("has expired");
+        } catch (ParseException | BadJOSEException | JOSEException | NumberFormatException e) {
+            throw new InvalidToken("is invalid");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.conduit.users;
+
+import static dev.conduit.platform.http.ErrorResponses.methodNotAllowed;
+
+import dev.conduit.platform.http.Auth;
+import dev.conduit.platform.http.Json;
+import dev.conduit.platform.http.JsonBody;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Map;
+
+/** {@code /users}, {@code /users/login} and {@code /user}. */
+public final class UserRoutes implements HttpService {
+    private final Users users;
+    private final Auth auth;
+
+    public UserRoutes(Users users, Auth auth) {
+        this.users = users;
+        this.auth = auth;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/users", this::register)
+                .any("/users", methodNotAllowed("POST"))
+                .post("/users/login", this::login)
+                .any("/users/login", methodNotAllowed("POST"))
+                .get("/user", this::current)
+                .put("/user", this::update)
+                .any("/user", methodNotAllowed("GET, PUT"));
+    }
+
+    private void register(ServerRequest req, ServerResponse res) {
+        var body = JsonBody.read(req, "user");
+        var user = users.register(body.text("username"), body.text("email"), body.text("password"));
+        Json.send(res, Status.CREATED_201, Map.of("user", user));
+    }
+
+    private void login(ServerRequest req, ServerResponse res) {
+        var body = JsonBody.read(req, "user");
+        Json.ok(res, Map.of("user", users.login(body.text("email"), body.text("password"))));
+    }
+
+    private void current(ServerRequest req, ServerResponse res) {
+        var caller = auth.required(req);
+        Json.ok(res, Map.of("user", users.current(caller.userId(), caller.token())));
+    }
+
+    private void update(ServerRequest req, ServerResponse res) {
+        var caller = auth.required(req);
+        var body = JsonBody.read(req, "user");
+        var changes = new UserChanges(
+                body.textUnlessOmitted("username"),
+                body.textUnlessOmitted("email"),
+                body.textUnlessOmitted("password"),
+                body.has("bio"), body.text("bio"),
+                body.has("image"), body.text("image"));
+        Json.ok(res, Map.of("user", users.update(caller.userId(), caller.token(), changes)));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.conduit.users;
+
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** All SQL of accounts. Username and email match case-insensitively, as their unique indexes do. */
+final class UserStore {
+    static final String USERNAME_KEY = "users_username_key";
+    static final String EMAIL_KEY = "users_email_key";
+
+    private static final String COLUMNS = "id, username, email, password_hash, bio, image";
+    private static final RowMapper<User> USER = (rs, ctx) -> new User(rs.getLong("id"), rs.getString("username"),
+            rs.getString("email"), rs.getString("password_hash"), rs.getString("bio"), rs.getString("image"));
+
+    /** Which of the two unique values already belong to another account. */
+    record Taken(boolean username, boolean email) {
+    }
+
+    Optional<User> findById(Handle h, long id) {
+        return h.createQuery("select " + COLUMNS + " from users where id = :id")
+                .bind("id", id)
+                .map(USER)
+                .findOne();
+    }
+
+    Optional<User> findByEmail(Handle h, String email) {
+        return h.createQuery("select " + COLUMNS + " from users where lower(email) = lower(:email)")
+                .bind("email", email)
+                .map(USER)
+                .findOne();
+    }
+
+    /** Checked before the slow password hash, so a duplicate costs one indexed query, not a hash. */
+    Taken taken(Handle h, String username, String email, long exceptId) {
+        return h.createQuery("""
+                        select coalesce(bool_or(lower(username) = lower(:username)), false) as username_taken,
+                               coalesce(bool_or(lower(email) = lower(:email)), false)       as email_taken
+                        from users
+                        where (lower(username) = lower(:username) or lower(email) = lower(:email))
+                          and id <> :exceptId
+                        """)
+                .bind("username", username)
+                .bind("email", email)
+                .bind("exceptId", exceptId)
+                .map((rs, ctx) -> new Taken(rs.getBoolean("username_taken"), rs.getBoolean("email_taken")))
+                .one();
+    }
+
+    User insert(Handle h, String username, String email, String passwordHash) {
+        return h.createQuery("""
+                        insert into users (username, email, password_hash)
+                        values (:username, :email, :passwordHash)
+                        returning\s""" + COLUMNS)
+                .bind("username", username)
+                .bind("email", email)
+                .bind("passwordHash", passwordHash)
+                .map(USER)
+                .one();
+    }
+
+    /** Applies the non-null changes; {@code passwordHash} replaces the password when not null. */
+    Optional<User> update(Handle h, long id, UserChanges changes, String passwordHash) {
+        return h.createQuery("""
+                        update users set
+                            username      = coalesce(:username, username),
+                            email         = coalesce(:email, email),
+                            password_hash = coalesce(:passwordHash, password_hash),
+                            bio           = case when :setBio then :bio else bio end,
+                            image         = case when :setImage then :image else image end,
+                            updated_at    = now()
+                        where id = :id
+                        returning\s""" + COLUMNS)
+                .bind("id", id)
+                .bind("username", changes.username())
+                .bind("email", changes.email())
+                .bind("passwordHash", passwordHash)
+                .bind("setBio", changes.setBio())
+                .bind("bio", changes.bio())
+                .bind("setImage", changes.setImage())
+                .bind("image", changes.image())
+                .map(USER)
+                .findOne();
+    }
+}
