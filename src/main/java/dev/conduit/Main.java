@@ -4,6 +4,7 @@ import dev.conduit.articles.ArticleRoutes;
 import dev.conduit.articles.Articles;
 import dev.conduit.comments.CommentRoutes;
 import dev.conduit.comments.Comments;
+import dev.conduit.platform.ShutdownSafeLogManager;
 import dev.conduit.platform.db.Database;
 import dev.conduit.platform.http.Auth;
 import dev.conduit.platform.http.ErrorResponses;
@@ -31,6 +32,11 @@ import java.util.logging.LogManager;
  * injection: every object is built here with a plain constructor.
  */
 public final class Main {
+    static {
+        // before the first logger exists, or JUL picks its default manager
+        System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+    }
+
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
     private final Database database;
@@ -145,13 +151,13 @@ public final class Main {
     }
 
     private static void configureLogging() {
-        if (System.getProperty("java.util.logging.config.file") != null) {
-            return;
+        if (System.getProperty("java.util.logging.config.file") == null) {
+            try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
+                LogManager.getLogManager().readConfiguration(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
-        try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
-            LogManager.getLogManager().readConfiguration(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ShutdownSafeLogManager.configured();
     }
 }

@@ -62,7 +62,9 @@ public final class Database implements AutoCloseable {
             var pool = new HikariDataSource(hikari);
             try {
                 var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-                LOG.log(System.Logger.Level.INFO, "Schema at version " + result.targetSchemaVersion
+                String version = result.targetSchemaVersion != null
+                        ? result.targetSchemaVersion : result.initialSchemaVersion;
+                LOG.log(System.Logger.Level.INFO, "Schema at version " + version
                         + " (" + result.migrationsExecuted + " migrations applied now)");
                 return new Database(embedded, pool);
             } catch (RuntimeException e) {

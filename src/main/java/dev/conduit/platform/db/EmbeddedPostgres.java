@@ -123,7 +123,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             }
             LOG.log(System.Logger.Level.INFO, "Creating the embedded PostgreSQL cluster in " + clusterDir);
             run(List.of("initdb", "-D", clusterDir.toString(), "-U", SUPERUSER, "--pwfile=" + pwFile,
-                    "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-instructions"));
+                    "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--data-checksums", "--no-instructions"));
         } finally {
             Files.deleteIfExists(pwFile);
         }
@@ -147,7 +147,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         int status = runStatus(command);
         if (status != 0) {
             throw new IOException(command.getFirst() + " exited with " + status
-                    + " (see the output above and " + clusterDir.resolve("server.log") + ")");
+                    + " (see its messages above and " + clusterDir.resolve("server.log") + ")");
         }
     }
 
@@ -155,7 +155,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
         List<String> full = new ArrayList<>(runAs);
         full.add(binDir.resolve("bin").resolve(command.getFirst()).toString());
         full.addAll(command.subList(1, command.size()));
-        Process process = new ProcessBuilder(full).directory(binDir.toFile()).inheritIO().start();
+        // progress chatter (stdout) is dropped; errors (stderr) reach the console
+        Process process = new ProcessBuilder(full).directory(binDir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         try {
             if (!process.waitFor(180, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -1,6 +1,7 @@
 package dev.conduit.platform.http;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class Violations {
 
     public void throwIfAny() {
         if (!errors.isEmpty()) {
-            throw new ApiException.Invalid(Map.copyOf(errors));
+            throw new ApiException.Invalid(Collections.unmodifiableMap(errors));
         }
     }
 }

@@ -1,0 +1,62 @@
+package dev.conduit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One real Conduit for the whole test run: the HTTP server on a free port, over a real PostgreSQL (embedded,
+ * in a temporary data folder; or the server named by DATABASE_URL when set). Tests isolate themselves by
+ * creating their own uniquely named users.
+ */
+public final class TestServer {
+    public static final String JWT_SECRET = "test-only-secret-that-is-long-enough-for-hs256!";
+
+    private static Main app;
+
+    private TestServer() {
+    }
+
+    public static synchronized Main app() {
+        if (app == null) {
+            app = Main.start(Config.from(environment(newDataDir())));
+            Runtime.getRuntime().addShutdownHook(new Thread(app::stop));
+        }
+        return app;
+    }
+
+    public static Api api() {
+        return new Api("http://127.0.0.1:" + app().port() + "/api");
+    }
+
+    /** The environment the test server starts with; DATABASE_* pass through to test against an external server. */
+    public static Map<String, String> environment(Path dataDir) {
+        var env = new HashMap<String, String>();
+        for (String name : new String[] {"DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD"}) {
+            if (System.getenv(name) != null) {
+                env.put(name, System.getenv(name));
+            }
+        }
+        env.put("HOST", "127.0.0.1");
+        env.put("PORT", "0");
+        env.put("DATA_DIR", dataDir.toString());
+        env.put("JWT_SECRET", JWT_SECRET);
+        env.put("SHUTDOWN_GRACE_SECONDS", "5");
+        return env;
+    }
+
+    /** World-traversable, so the unprivileged PostgreSQL user can reach its data when tests run as root. */
+    public static Path newDataDir() {
+        try {
+            Path dir = Files.createTempDirectory("conduit-test");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
