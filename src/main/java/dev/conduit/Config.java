@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything Conduit can be told at start, read once from environment variables. A bad value stops the
@@ -22,7 +23,8 @@ public record Config(
         int passwordHashConcurrency,
         int maxRequestBytes,
         Duration shutdownGrace,
-        String postgresOsUser) {
+        String postgresOsUser,
+        Set<String> corsAllowedOrigins) {
 
     /** A configuration value that cannot be used; the message names the variable. */
     public static final class InvalidConfig extends RuntimeException {
@@ -52,7 +54,8 @@ public record Config(
                 reader.integer("PASSWORD_HASH_CONCURRENCY", cores, 1, 256),
                 reader.integer("MAX_REQUEST_BYTES", 1_048_576, 1024, 64 * 1_048_576),
                 Duration.ofSeconds(reader.integer("SHUTDOWN_GRACE_SECONDS", 10, 0, 3600)),
-                reader.text("EMBEDDED_POSTGRES_OS_USER", "nobody"));
+                reader.text("EMBEDDED_POSTGRES_OS_USER", "nobody"),
+                Set.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*")));
     }
 
     public boolean embeddedDatabase() {

@@ -7,6 +7,7 @@ import dev.conduit.comments.Comments;
 import dev.conduit.platform.ShutdownSafeLogManager;
 import dev.conduit.platform.db.Database;
 import dev.conduit.platform.http.Auth;
+import dev.conduit.platform.http.Cors;
 import dev.conduit.platform.http.ErrorResponses;
 import dev.conduit.platform.security.PasswordHasher;
 import dev.conduit.platform.security.SecretFile;
@@ -89,6 +90,7 @@ public final class Main {
                     .directHandlers(jsonDirectHandlers())
                     .routing(routing -> {
                         ErrorResponses.register(routing);
+                        routing.addFilter(new Cors(config.corsAllowedOrigins()));
                         routing.register("/api",
                                         new UserRoutes(users, auth),
                                         new ProfileRoutes(profiles, auth),

@@ -14,7 +14,7 @@ import java.util.Map;
  * creating their own uniquely named users.
  */
 public final class TestServer {
-    public static final String JWT_SECRET = "test-only-secret-that-is-long-enough-for-hs256!";
+    public static final String JWT_SECRET = "test-only-secret-long-enough-for-every-hmac-algorithm-0123456789abcdef";
 
     private static Main app;
 

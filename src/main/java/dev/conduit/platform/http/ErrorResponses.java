@@ -1,7 +1,9 @@
 package dev.conduit.platform.http;
 
+import dev.conduit.platform.db.Constraints;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
@@ -34,9 +36,16 @@ public final class ErrorResponses {
         throw new ApiException.NotFound("route");
     }
 
-    /** Registered after a path's real methods, so any other method on it gets 405 and an Allow header. */
+    /**
+     * Registered after a path's real methods: OPTIONS is answered with the Allow list (204), any other method
+     * gets 405 with the same list.
+     */
     public static Handler methodNotAllowed(String allow) {
         return (req, res) -> {
+            if (req.prologue().method() == Method.OPTIONS) {
+                res.header(HeaderNames.ALLOW, allow).status(Status.NO_CONTENT_204).send();
+                return;
+            }
             throw new ApiException.MethodNotAllowed(req.prologue().method().text(), allow);
         };
     }
@@ -46,6 +55,10 @@ public final class ErrorResponses {
             case ApiException api -> send(res, status(api), api.errors(), api);
             case RequestException http when http.status().code() < 500 ->
                     send(res, http.status(), Map.of("request", List.of(http.status().reasonPhrase())), null);
+            // a row the request points at (its own account, an article) was deleted by someone else meanwhile
+            case Throwable t when Constraints.isForeignKeyViolation(t) ->
+                    send(res, Status.CONFLICT_409, Map.of("request", List.of("refers to a record that no longer exists")),
+                            null);
             case Throwable t when isPoolTimeout(t) -> {
                 LOG.log(System.Logger.Level.WARNING, "No database connection within the timeout: " + t.getMessage());
                 send(res, Status.SERVICE_UNAVAILABLE_503, new ApiException.Overloaded().errors(), null);

@@ -18,7 +18,10 @@ public final class JsonBody {
     }
 
     public static JsonBody read(ServerRequest req, String wrapper) {
-        JsonNode root = Json.parse(req.content().as(byte[].class));
+        JsonNode root = req.content().hasEntity() ? Json.parse(req.content().as(byte[].class)) : null;
+        if (root == null || root.isNull()) {
+            throw new ApiException.Invalid(wrapper, "is missing");
+        }
         if (!root.isObject()) {
             throw new ApiException.Invalid("body", "must be a JSON object with a \"" + wrapper + "\" field");
         }

@@ -1,0 +1,85 @@
+package dev.conduit;
+
+import static dev.conduit.Api.wrap;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** A second Conduit of its own, embedded database included, to stop and start again. */
+class LifecycleTest {
+
+    @Test
+    void dataAndTheGeneratedJwtSecretSurviveARestart() {
+        Path dataDir = TestServer.newDataDir();
+        var env = embeddedWithoutJwtSecret(dataDir);
+
+        Main first = Main.start(Config.from(env));
+        Api.User user;
+        String slug;
+        try {
+            var api = new Api("http://127.0.0.1:" + first.port() + "/api");
+            user = api.register("survivor");
+            slug = api.createArticle(user, Api.unique("Durable"), List.of("kept"));
+        } finally {
+            first.stop();
+        }
+        assertThat(dataDir.resolve("jwt-secret")).exists();
+        assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
+
+        Main second = Main.start(Config.from(env));
+        try {
+            var api = new Api("http://127.0.0.1:" + second.port() + "/api");
+            assertThat(api.get("/user", user.token()).text("/user/username")).isEqualTo(user.username());
+            assertThat(api.post("/users/login", wrap("user", "email", user.email(), "password", user.password()),
+                    null).status()).isEqualTo(200);
+            assertThat(api.get("/articles/" + slug).text("/article/tagList/0")).isEqualTo("kept");
+        } finally {
+            second.stop();
+        }
+    }
+
+    @Test
+    void stopLetsRequestsInFlightFinish() throws Exception {
+        Main app = Main.start(Config.from(embeddedWithoutJwtSecret(TestServer.newDataDir())));
+        var api = new Api("http://127.0.0.1:" + app.port() + "/api");
+        var results = new ArrayList<Future<Api.Response>>();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            // registrations hash passwords (a few at a time): slow enough to still be running when stop() begins
+            for (int i = 0; i < 6; i++) {
+                String name = Api.unique("inflight");
+                results.add(executor.submit(() -> api.post("/users", wrap("user", "username", name,
+                        "email", name + "@example.com", "password", "password123"), null)));
+            }
+            Thread.sleep(100);
+            app.stop();
+            int completed = 0;
+            for (var result : results) {
+                try {
+                    assertThat(result.get().status()).isEqualTo(201);
+                    completed++;
+                } catch (ExecutionException refused) {
+                    // a request that reached the server after its listener closed is refused, never half-answered
+                    assertThat(refused.getCause()).isInstanceOf(UncheckedIOException.class);
+                }
+            }
+            assertThat(completed).isPositive();
+        }
+    }
+
+    private static HashMap<String, String> embeddedWithoutJwtSecret(Path dataDir) {
+        var env = new HashMap<>(TestServer.environment(dataDir));
+        env.remove("JWT_SECRET");
+        env.remove("DATABASE_URL");
+        env.remove("DATABASE_USER");
+        env.remove("DATABASE_PASSWORD");
+        return env;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.conduit.comments;
+
+import static dev.conduit.Api.wrap;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.conduit.Api;
+import dev.conduit.TestServer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CommentsTest {
+    private final Api api = TestServer.api();
+
+    @Test
+    void addedCommentsAreListedNewestFirstForAnyone() {
+        var author = api.register("cauthor");
+        var commenter = api.register("commenter");
+        String slug = api.createArticle(author, Api.unique("Discussed"), List.of());
+
+        var first = api.post("/articles/" + slug + "/comments", wrap("comment", "body", "first"), commenter.token());
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.at("/comment/id").isIntegralNumber()).isTrue();
+        assertThat(first.text("/comment/body")).isEqualTo("first");
+        assertThat(first.text("/comment/createdAt")).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+        assertThat(first.text("/comment/author/username")).isEqualTo(commenter.username());
+        api.post("/articles/" + slug + "/comments", wrap("comment", "body", "second"), author.token());
+
+        var list = api.get("/articles/" + slug + "/comments");
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.at("/comments").size()).isEqualTo(2);
+        assertThat(list.text("/comments/0/body")).isEqualTo("second");
+        assertThat(list.text("/comments/1/body")).isEqualTo("first");
+    }
+
+    @Test
+    void commentAuthorsShowWhetherTheViewerFollowsThem() {
+        var author = api.register("cfollowed");
+        var reader = api.register("creader");
+        String slug = api.createArticle(author, Api.unique("Followed"), List.of());
+        api.post("/articles/" + slug + "/comments", wrap("comment", "body", "hi"), author.token());
+        api.post("/profiles/" + author.username() + "/follow", null, reader.token());
+
+        assertThat(api.get("/articles/" + slug + "/comments", reader.token())
+                .at("/comments/0/author/following").asBoolean()).isTrue();
+        assertThat(api.get("/articles/" + slug + "/comments").at("/comments/0/author/following").asBoolean())
+                .isFalse();
+    }
+
+    @Test
+    void onlyTheCommentAuthorMayDeleteIt() {
+        var author = api.register("cowner");
+        var commenter = api.register("cwriter");
+        String slug = api.createArticle(author, Api.unique("Guarded"), List.of());
+        long id = api.post("/articles/" + slug + "/comments", wrap("comment", "body", "mine"), commenter.token())
+                .at("/comment/id").asLong();
+
+        var byArticleAuthor = api.delete("/articles/" + slug + "/comments/" + id, author.token());
+        assertThat(byArticleAuthor.status()).isEqualTo(403);
+        assertThat(byArticleAuthor.text("/errors/comment/0")).isEqualTo("forbidden");
+        assertThat(api.get("/articles/" + slug + "/comments").at("/comments").size()).isEqualTo(1);
+
+        assertThat(api.delete("/articles/" + slug + "/comments/" + id, null).status()).isEqualTo(401);
+        assertThat(api.delete("/articles/" + slug + "/comments/" + id, commenter.token()).status()).isEqualTo(204);
+        assertThat(api.get("/articles/" + slug + "/comments").at("/comments").size()).isZero();
+        assertThat(api.delete("/articles/" + slug + "/comments/" + id, commenter.token()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aCommentIsOnlyReachableThroughItsOwnArticle() {
+        var author = api.register("cpath");
+        String one = api.createArticle(author, Api.unique("One"), List.of());
+        String two = api.createArticle(author, Api.unique("Two"), List.of());
+        long id = api.post("/articles/" + one + "/comments", wrap("comment", "body", "on one"), author.token())
+                .at("/comment/id").asLong();
+
+        var res = api.delete("/articles/" + two + "/comments/" + id, author.token());
+
+        assertThat(res.status()).isEqualTo(404);
+        assertThat(res.text("/errors/comment/0")).isEqualTo("not found");
+        assertThat(api.get("/articles/" + one + "/comments").at("/comments").size()).isEqualTo(1);
+    }
+
+    @Test
+    void badCommentsAndUnknownArticlesAreRejected() {
+        var author = api.register("cbad");
+        String slug = api.createArticle(author, Api.unique("Strict"), List.of());
+
+        var blank = api.post("/articles/" + slug + "/comments", wrap("comment", "body", " "), author.token());
+        assertThat(blank.status()).isEqualTo(422);
+        assertThat(blank.text("/errors/body/0")).isEqualTo("can't be blank");
+        var tooLong = api.post("/articles/" + slug + "/comments",
+                wrap("comment", "body", "x".repeat(Comments.MAX_BODY + 1)), author.token());
+        assertThat(tooLong.text("/errors/body/0")).contains("too long");
+        var missingWrapper = api.post("/articles/" + slug + "/comments", wrap("body", "x", "y"), author.token());
+        assertThat(missingWrapper.text("/errors/comment/0")).isEqualTo("is missing");
+        var badId = api.delete("/articles/" + slug + "/comments/abc", author.token());
+        assertThat(badId.status()).isEqualTo(422);
+        assertThat(badId.text("/errors/id/0")).isEqualTo("must be an integer");
+
+        assertThat(api.get("/articles/no-such-slug-xyz/comments").text("/errors/article/0")).isEqualTo("not found");
+        assertThat(api.post("/articles/no-such-slug-xyz/comments", wrap("comment", "body", "x"), author.token())
+                .status()).isEqualTo(404);
+        assertThat(api.get("/articles/" + slug + "/comments").at("/comments").size()).isZero();
+    }
+}

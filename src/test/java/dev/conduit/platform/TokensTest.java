@@ -1,0 +1,121 @@
+package dev.conduit.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.conduit.Api;
+import dev.conduit.TestServer;
+import dev.conduit.platform.security.Tokens;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every way a token can be wrong ends in 401, on required and optional-auth endpoints alike. */
+class TokensTest {
+    private static final byte[] SECRET = TestServer.JWT_SECRET.getBytes(StandardCharsets.UTF_8);
+    private final Api api = TestServer.api();
+
+    @Test
+    void expiredTokenIsRefused() {
+        var user = api.register("expired");
+        long id = userId(user.token());
+        var yesterday = Clock.fixed(Instant.now().minus(Duration.ofDays(1)), ZoneOffset.UTC);
+        String expired = new Tokens(SECRET, Duration.ofHours(1), yesterday).issue(id);
+
+        assertRefused(expired, "has expired");
+    }
+
+    @Test
+    void tamperedTokenIsRefused() {
+        var user = api.register("tamper");
+        String[] parts = user.token().split("\\.");
+        String otherSubject = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                        .replaceFirst("\"sub\":\"\\d+\"", "\"sub\":\"1\"").getBytes(StandardCharsets.UTF_8));
+
+        assertRefused(parts[0] + "." + otherSubject + "." + parts[2], "is invalid");
+    }
+
+    @Test
+    void unsignedAlgNoneTokenIsRefused() {
+        var user = api.register("none");
+        String header = encode("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+        String claims = encode("{\"iss\":\"conduit\",\"sub\":\"" + userId(user.token()) + "\",\"iat\":"
+                + Instant.now().getEpochSecond() + ",\"exp\":" + (Instant.now().getEpochSecond() + 3600) + "}");
+
+        assertRefused(header + "." + claims + ".", "is invalid");
+    }
+
+    @Test
+    void otherAlgorithmsAndOtherSecretsAreRefused() throws Exception {
+        var user = api.register("alg");
+        long id = userId(user.token());
+
+        assertRefused(sign(JWSAlgorithm.HS512, SECRET, id), "is invalid");
+        assertRefused(sign(JWSAlgorithm.HS256, "another-secret-of-enough-length-for-hs256-signing!!".getBytes(
+                StandardCharsets.UTF_8), id), "is invalid");
+    }
+
+    @Test
+    void garbageAndWrongSchemesAreRefused() {
+        assertRefused("not-a-jwt", "is invalid");
+        for (String header : List.of("Basic dXNlcjpwYXNz", "Token", "Bearer   ")) {
+            var res = api.raw("GET", "/user", null, Map.of("Authorization", header));
+            assertThat(res.status()).as(header).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void validTokenForADeletedAccountIsNeverA500() {
+        String orphan = new Tokens(SECRET, Duration.ofHours(1), Clock.systemUTC()).issue(Long.MAX_VALUE);
+        var author = api.register("orphanTarget");
+        String slug = api.createArticle(author, Api.unique("Target"), List.of());
+
+        assertThat(api.get("/user", orphan).status()).isEqualTo(401);
+        assertThat(api.post("/articles", Api.wrap("article", "title", "t", "description", "d", "body", "b"), orphan)
+                .status()).isBetween(400, 499);
+        assertThat(api.post("/profiles/" + author.username() + "/follow", null, orphan).status()).isBetween(400, 499);
+        assertThat(api.post("/articles/" + slug + "/favorite", null, orphan).status()).isBetween(400, 499);
+        assertThat(api.post("/articles/" + slug + "/comments", Api.wrap("comment", "body", "x"), orphan).status())
+                .isBetween(400, 499);
+    }
+
+    private void assertRefused(String token, String message) {
+        for (String path : List.of("/user", "/articles", "/articles/feed", "/profiles/anyone")) {
+            var res = api.get(path, token);
+            assertThat(res.status()).as(path).isEqualTo(401);
+            assertThat(res.text("/errors/token/0")).as(path).isEqualTo(message);
+        }
+    }
+
+    private static String sign(JWSAlgorithm algorithm, byte[] secret, long id) throws Exception {
+        var claims = new JWTClaimsSet.Builder().issuer("conduit").subject(Long.toString(id))
+                .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(3600))).build();
+        var jwt = new SignedJWT(new JWSHeader(algorithm), claims);
+        jwt.sign(new MACSigner(secret));
+        return jwt.serialize();
+    }
+
+    private static long userId(String token) {
+        try {
+            return Long.parseLong(SignedJWT.parse(token).getJWTClaimsSet().getSubject());
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encode(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+}

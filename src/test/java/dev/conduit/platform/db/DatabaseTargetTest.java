@@ -1,0 +1,38 @@
+package dev.conduit.platform.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.conduit.Config;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DatabaseTargetTest {
+    @Test
+    void jdbcUrlsPassThrough() {
+        var target = Database.Target.parse("jdbc:postgresql://db:5432/conduit", Optional.of("u"), Optional.empty());
+
+        assertThat(target.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/conduit");
+        assertThat(target.user()).contains("u");
+    }
+
+    @Test
+    void postgresUrlsCarryTheirCredentialsUnlessOverridden() {
+        var target = Database.Target.parse("postgres://app:s%40cret@db.example:6543/conduit?sslmode=require",
+                Optional.empty(), Optional.empty());
+        assertThat(target.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/conduit?sslmode=require");
+        assertThat(target.user()).contains("app");
+        assertThat(target.password()).contains("s@cret");
+
+        var overridden = Database.Target.parse("postgresql://app:x@db/conduit", Optional.of("other"),
+                Optional.of("pw"));
+        assertThat(overridden.user()).contains("other");
+        assertThat(overridden.password()).contains("pw");
+    }
+
+    @Test
+    void otherSchemesAreRefused() {
+        assertThatThrownBy(() -> Database.Target.parse("mysql://db/x", Optional.empty(), Optional.empty()))
+                .isInstanceOf(Config.InvalidConfig.class).hasMessageContaining("DATABASE_URL");
+    }
+}
