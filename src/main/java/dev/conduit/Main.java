@@ -51,14 +51,19 @@ public final class Main {
     public static void main(String[] args) {
         configureLogging();
         Config config;
+        Main app;
         try {
             config = Config.fromEnvironment();
+            app = start(config);
         } catch (Config.InvalidConfig e) {
             System.err.println("conduit: " + e.getMessage());
             System.exit(2);
             return;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Conduit could not start: " + e.getMessage(), e);
+            System.exit(1);
+            return;
         }
-        Main app = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
         Duration startup = ProcessHandle.current().info().startInstant()
                 .map(started -> Duration.between(started, Instant.now()))

@@ -2,6 +2,7 @@ package dev.conduit;
 
 import static dev.conduit.Api.wrap;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -28,6 +29,10 @@ class LifecycleTest {
             var api = new Api("http://127.0.0.1:" + first.port() + "/api");
             user = api.register("survivor");
             slug = api.createArticle(user, Api.unique("Durable"), List.of("kept"));
+
+            // a second server on the same data directory is refused and leaves the first one's database alone
+            assertThatThrownBy(() -> Main.start(Config.from(env))).hasMessageContaining("another Conduit process");
+            assertThat(api.get("/articles/" + slug).status()).isEqualTo(200);
         } finally {
             first.stop();
         }

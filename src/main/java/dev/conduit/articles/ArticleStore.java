@@ -172,7 +172,7 @@ final class ArticleStore {
         h.createUpdate("""
                         insert into article_tags (article_id, tag, position)
                         select :id, t.tag, t.position::smallint
-                        from unnest(:tags) with ordinality as t(tag, position)
+                        from unnest(cast(:tags as text[])) with ordinality as t(tag, position)
                         """)
                 .bind("id", articleId)
                 .bindArray("tags", String.class, tags)

@@ -11,12 +11,16 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URL;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -50,9 +54,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final List<String> runAs;
     private final int port;
     private final String password;
+    private final FileLock lock;
 
-    private EmbeddedPostgres(Path binDir, Path clusterDir, String osUser, int port, String password)
+    private EmbeddedPostgres(Path binDir, Path clusterDir, String osUser, int port, String password, FileLock lock)
             throws IOException {
+        this.lock = lock;
         this.binDir = binDir;
         this.clusterDir = clusterDir;
         this.osUser = osUser;
@@ -65,27 +71,35 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public static EmbeddedPostgres start(Path dataDir, String unprivilegedUser) {
         try {
             Files.createDirectories(dataDir);
-            Path binDir = extractBinaries();
-            Path clusterDir = dataDir.resolve("postgres");
-            String osUser = null;
-            if (new UnixSystem().getUid() == 0) {
-                // a cluster made by a non-root run keeps its owner; a new one goes to the unprivileged user
-                String owner = Files.exists(clusterDir) ? Files.getOwner(clusterDir).getName() : "root";
-                osUser = owner.equals("root") ? unprivilegedUser : owner;
-                Files.createDirectories(clusterDir);
-                chown(clusterDir, osUser);
-            } else {
-                Files.createDirectories(clusterDir);
+            FileLock lock = lockDataDir(dataDir);
+            try {
+                var server = prepare(dataDir, unprivilegedUser, lock);
+                server.initIfNeeded();
+                server.startServer();
+                return server;
+            } catch (IOException | RuntimeException e) {
+                lock.channel().close();
+                throw e;
             }
-            Files.setPosixFilePermissions(clusterDir, PosixFilePermissions.fromString("rwx------"));
-            String password = SecretFile.readOrCreate(dataDir.resolve("postgres-password")).value();
-            var server = new EmbeddedPostgres(binDir, clusterDir, osUser, freePort(), password);
-            server.initIfNeeded();
-            server.startServer();
-            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL could not start: " + e.getMessage(), e);
         }
+    }
+
+    private static EmbeddedPostgres prepare(Path dataDir, String unprivilegedUser, FileLock lock) throws IOException {
+        Path binDir = extractBinaries();
+        Path clusterDir = dataDir.resolve("postgres");
+        Files.createDirectories(clusterDir);
+        String osUser = null;
+        if (new UnixSystem().getUid() == 0) {
+            // a cluster made by a non-root run keeps its owner; a new one goes to the unprivileged user
+            String owner = Files.getOwner(clusterDir).getName();
+            osUser = owner.equals("root") ? unprivilegedUser : owner;
+            chown(clusterDir, osUser);
+        }
+        Files.setPosixFilePermissions(clusterDir, PosixFilePermissions.fromString("rwx------"));
+        String password = SecretFile.readOrCreate(dataDir.resolve("postgres-password")).value();
+        return new EmbeddedPostgres(binDir, clusterDir, osUser, freePort(), password, lock);
     }
 
     public String jdbcUrl() {
@@ -109,6 +123,31 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "Embedded PostgreSQL did not stop cleanly", e);
         }
+        try {
+            lock.channel().close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not release the data directory lock", e);
+        }
+    }
+
+    /**
+     * One Conduit per data directory: held for the life of the process, so a PostgreSQL found running on the
+     * cluster at start can only be an orphan of a process that died, and is safe to stop.
+     */
+    private static FileLock lockDataDir(Path dataDir) throws IOException {
+        var channel = FileChannel.open(dataDir.resolve("conduit.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+        } catch (OverlappingFileLockException e) {
+            // held by this same JVM
+        }
+        channel.close();
+        throw new IOException("another Conduit process is using " + dataDir
+                + " (set DATA_DIR to run a second one, or DATABASE_URL to share a database)");
     }
 
     private void initIfNeeded() throws IOException {
