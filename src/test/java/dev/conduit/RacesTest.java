@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
@@ -121,7 +122,7 @@ class RacesTest {
     private static List<Api.Response> race(IntFunction<Callable<Api.Response>> racer) {
         var start = new CountDownLatch(1);
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            var futures = new ArrayList<java.util.concurrent.Future<Api.Response>>();
+            var futures = new ArrayList<Future<Api.Response>>();
             for (int i = 0; i < RACERS; i++) {
                 var call = racer.apply(i);
                 futures.add(executor.submit(() -> {

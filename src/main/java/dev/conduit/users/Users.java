@@ -5,6 +5,7 @@ import dev.conduit.platform.http.ApiException;
 import dev.conduit.platform.http.Violations;
 import dev.conduit.platform.security.PasswordHasher;
 import dev.conduit.platform.security.Tokens;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
 
@@ -137,7 +138,7 @@ public final class Users {
     }
 
     /** A racing request took the name between our check and our write: same answer as the check gives. */
-    private static <T> T translateConflicts(java.util.function.Supplier<T> write) {
+    private static <T> T translateConflicts(Supplier<T> write) {
         try {
             return write.get();
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import dev.conduit.Api;
 import dev.conduit.TestServer;
 import dev.conduit.platform.security.Tokens;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,7 +111,7 @@ class TokensTest {
     private static long userId(String token) {
         try {
             return Long.parseLong(SignedJWT.parse(token).getJWTClaimsSet().getSubject());
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             throw new IllegalStateException(e);
         }
     }

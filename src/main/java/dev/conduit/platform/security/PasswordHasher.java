@@ -7,6 +7,7 @@ import dev.conduit.platform.http.ApiException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Argon2id at OWASP's recommended parameters (19 MiB, 2 passes, 1 lane). Each hash holds 19 MiB for tens of
@@ -41,7 +42,7 @@ public final class PasswordHasher {
         return false;
     }
 
-    private <T> T bounded(java.util.function.Supplier<T> work) {
+    private <T> T bounded(Supplier<T> work) {
         try {
             if (!permits.tryAcquire(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ApiException.Overloaded();
