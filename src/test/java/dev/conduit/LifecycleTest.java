@@ -48,12 +48,14 @@ class LifecycleTest {
             assertThat(api.get("/articles/" + slug).text("/article/tagList/0")).isEqualTo("kept");
         } finally {
             second.stop();
+            TestServer.deleteTree(dataDir);
         }
     }
 
     @Test
     void stopLetsRequestsInFlightFinish() throws Exception {
-        Main app = Main.start(Config.from(embeddedWithoutJwtSecret(TestServer.newDataDir())));
+        Path dataDir = TestServer.newDataDir();
+        Main app = Main.start(Config.from(embeddedWithoutJwtSecret(dataDir)));
         var api = new Api("http://127.0.0.1:" + app.port() + "/api");
         var results = new ArrayList<Future<Api.Response>>();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -76,6 +78,8 @@ class LifecycleTest {
                 }
             }
             assertThat(completed).isPositive();
+        } finally {
+            TestServer.deleteTree(dataDir);
         }
     }
 

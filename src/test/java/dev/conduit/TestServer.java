@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * One real Conduit for the whole test run: the HTTP server on a free port, over a real PostgreSQL (embedded,
@@ -23,8 +25,12 @@ public final class TestServer {
 
     public static synchronized Main app() {
         if (app == null) {
-            app = Main.start(Config.from(environment(newDataDir())));
-            Runtime.getRuntime().addShutdownHook(new Thread(app::stop));
+            Path dataDir = newDataDir();
+            app = Main.start(Config.from(environment(dataDir)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.stop();
+                deleteTree(dataDir);
+            }));
         }
         return app;
     }
@@ -47,6 +53,17 @@ public final class TestServer {
         env.put("JWT_SECRET", JWT_SECRET);
         env.put("SHUTDOWN_GRACE_SECONDS", "5");
         return env;
+    }
+
+    /** Removes a test's data folder (an embedded PostgreSQL cluster is tens of megabytes). */
+    public static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** World-traversable, so the unprivileged PostgreSQL user can reach its data when tests run as root. */
