@@ -1,7 +1,9 @@
 package dev.conduit;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,13 +51,13 @@ public record Config(
                 reader.optional("DATABASE_PASSWORD"),
                 // HikariCP's rule of thumb: more connections than the database can run at once only queue.
                 reader.integer("DATABASE_POOL_SIZE", cores * 2 + 1, 1, 1000),
-                reader.optional("JWT_SECRET"),
+                reader.secret("JWT_SECRET", 32),
                 Duration.ofSeconds(reader.integer("JWT_TTL_SECONDS", 86_400, 60, 31_536_000)),
                 reader.integer("PASSWORD_HASH_CONCURRENCY", cores, 1, 256),
                 reader.integer("MAX_REQUEST_BYTES", 1_048_576, 1024, 64 * 1_048_576),
                 Duration.ofSeconds(reader.integer("SHUTDOWN_GRACE_SECONDS", 10, 0, 3600)),
-                reader.text("EMBEDDED_POSTGRES_OS_USER", "nobody"),
-                Set.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*")));
+                reader.text("EMBEDDED_POSTGRES_OS_USER", "conduit-postgres"),
+                Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))));
     }
 
     public boolean embeddedDatabase() {
@@ -65,6 +67,15 @@ public record Config(
     private record Reader(Map<String, String> env) {
         Optional<String> optional(String name) {
             return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        /** A secret of at least {@code minBytes} bytes (UTF-8), if set. */
+        Optional<String> secret(String name, int minBytes) {
+            var value = optional(name);
+            if (value.isPresent() && value.get().getBytes(StandardCharsets.UTF_8).length < minBytes) {
+                throw new InvalidConfig(name + " must be at least " + minBytes + " bytes (" + minBytes * 8 + " bits)");
+            }
+            return value;
         }
 
         String text(String name, String fallback) {

@@ -40,41 +40,49 @@ public final class Main {
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
-    private final Database database;
-    private final WebServer server;
+    private final Config config;
+    private Database database;
+    private WebServer server;
 
-    private Main(Database database, WebServer server) {
-        this.database = database;
-        this.server = server;
+    private Main(Config config) {
+        this.config = config;
     }
 
     public static void main(String[] args) {
         configureLogging();
-        Config config;
         Main app;
         try {
-            config = Config.fromEnvironment();
-            app = start(config);
+            app = new Main(Config.fromEnvironment());
         } catch (Config.InvalidConfig e) {
             System.err.println("conduit: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        // installed before anything starts: a stop during start-up waits for it, then stops what started
+        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
+        try {
+            app.startAll();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Conduit could not start: " + e.getMessage(), e);
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
         Duration startup = ProcessHandle.current().info().startInstant()
                 .map(started -> Duration.between(started, Instant.now()))
                 .orElse(Duration.ZERO);
-        LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + config.host() + ":" + app.port()
+        LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + app.config.host() + ":" + app.port()
                 + "/api (started in " + startup.toMillis() + " ms)");
     }
 
     /** Builds and starts everything; the caller owns {@link #stop()}. */
     public static Main start(Config config) {
-        var database = Database.open(config);
+        var app = new Main(config);
+        app.startAll();
+        return app;
+    }
+
+    private synchronized void startAll() {
+        database = Database.open(config);
         try {
             var tokens = new Tokens(jwtSecret(config), config.jwtTtl(), Clock.systemUTC());
             var auth = new Auth(tokens);
@@ -85,7 +93,7 @@ public final class Main {
             var articles = new Articles(database.jdbi());
             var comments = new Comments(database.jdbi(), articles);
 
-            var server = WebServer.builder()
+            server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
                     .shutdownHook(false)
@@ -105,9 +113,9 @@ public final class Main {
                     })
                     .build()
                     .start();
-            return new Main(database, server);
         } catch (RuntimeException e) {
             database.close();
+            database = null;
             throw e;
         }
     }
@@ -120,21 +128,26 @@ public final class Main {
         return database;
     }
 
-    /** Stops accepting, lets in-flight requests finish (up to the grace period), then closes the database. */
-    public void stop() {
+    /**
+     * Stops accepting, lets in-flight requests finish (up to the grace period), then closes the database.
+     * Whatever has not started is skipped; calling it twice is harmless.
+     */
+    public synchronized void stop() {
         LOG.log(System.Logger.Level.INFO, "Conduit stopping");
-        server.stop();
-        database.close();
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+        if (database != null) {
+            database.close();
+            database = null;
+        }
         LOG.log(System.Logger.Level.INFO, "Conduit stopped");
     }
 
     private static byte[] jwtSecret(Config config) {
         if (config.jwtSecret().isPresent()) {
-            byte[] secret = config.jwtSecret().get().getBytes(StandardCharsets.UTF_8);
-            if (secret.length < 32) {
-                throw new Config.InvalidConfig("JWT_SECRET must be at least 32 bytes (256 bits)");
-            }
-            return secret;
+            return config.jwtSecret().get().getBytes(StandardCharsets.UTF_8);
         }
         try {
             var file = config.dataDir().resolve("jwt-secret");

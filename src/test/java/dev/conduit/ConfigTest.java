@@ -39,5 +39,14 @@ class ConfigTest {
                 .isInstanceOf(Config.InvalidConfig.class).hasMessageContaining("PORT");
         assertThatThrownBy(() -> Config.from(Map.of("DATABASE_POOL_SIZE", "0")))
                 .isInstanceOf(Config.InvalidConfig.class).hasMessageContaining("DATABASE_POOL_SIZE");
+        assertThatThrownBy(() -> Config.from(Map.of("JWT_SECRET", "too-short")))
+                .isInstanceOf(Config.InvalidConfig.class).hasMessageContaining("JWT_SECRET");
+    }
+
+    @Test
+    void corsOriginsAreAListThatToleratesRepeats() {
+        var config = Config.from(Map.of("CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example,https://a.example"));
+
+        assertThat(config.corsAllowedOrigins()).containsExactlyInAnyOrder("https://a.example", "https://b.example");
     }
 }

@@ -17,7 +17,8 @@ public final class Users {
     static final int MAX_PASSWORD = 256;
     static final int MAX_BIO = 2_000;
     static final int MAX_IMAGE_URL = 2_000;
-    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    /** URL-safe, and not "." or "..", which a URL path would swallow. */
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]*[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern WEB_URL = Pattern.compile("(?i)https?://\\S+");
 
@@ -97,7 +98,7 @@ public final class Users {
 
     private static String checkUsername(Violations violations, String username) {
         if (username != null && !username.isBlank() && !USERNAME.matcher(username).matches()) {
-            violations.add("username", "may contain only letters, digits, '_', '-' and '.'");
+            violations.add("username", "may contain only letters, digits, '_', '-' and '.', and needs a letter or digit");
         }
         return username;
     }

@@ -129,6 +129,33 @@ class BadInputTest {
     }
 
     @Test
+    void textPostgresCannotStoreIsRefusedNot500() {
+        var user = api.register("nul");
+        var auth = Map.of("Authorization", "Token " + user.token());
+
+        var nul = api.raw("PUT", "/user", "{\"user\": {\"bio\": \"a\\u0000b\"}}", auth);
+        assertThat(nul.status()).isEqualTo(422);
+        assertThat(nul.text("/errors/bio/0")).contains("NUL");
+        var surrogate = api.raw("POST", "/articles", "{\"article\": {\"title\": \"x\\ud800\", "
+                + "\"description\": \"d\", \"body\": \"b\"}}", auth);
+        assertThat(surrogate.status()).isEqualTo(422);
+        assertThat(surrogate.text("/errors/title/0")).isEqualTo("must be valid Unicode text");
+        var nulTag = api.raw("POST", "/articles", "{\"article\": {\"title\": \"x\", \"description\": \"d\", "
+                + "\"body\": \"b\", \"tagList\": [\"a\\u0000\"]}}", auth);
+        assertThat(nulTag.status()).isEqualTo(422);
+        var emoji = api.put("/user", wrap("user", "bio", "ok \uD83D\uDE00"), user.token());
+        assertThat(emoji.text("/user/bio")).isEqualTo("ok \uD83D\uDE00");
+
+        for (String path : List.of("/profiles/%00", "/articles?author=%00", "/articles?tag=a%00b",
+                "/articles/%00/comments")) {
+            var res = api.get(path);
+            assertThat(res.status()).as(path).isBetween(400, 499);
+            assertThat(res.at("/errors").isObject()).as(path).isTrue();
+        }
+        assertThat(api.get("/user", user.token()).text("/user/bio")).isEqualTo("ok \uD83D\uDE00");
+    }
+
+    @Test
     void aFailedWriteChangesNothing() {
         var user = api.register("unchanged");
 

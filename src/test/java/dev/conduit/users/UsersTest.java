@@ -54,6 +54,12 @@ class UsersTest {
         assertThat(res.text("/errors/email/0")).isEqualTo("is invalid");
         assertThat(res.text("/errors/password/0")).contains("too short");
 
+        for (String unreachable : new String[] {".", "..", "-_"}) {
+            var res2 = api.post("/users", wrap("user", "username", unreachable, "email", Api.unique("dots") + "@x.io",
+                    "password", "password123"), null);
+            assertThat(res2.status()).as(unreachable).isEqualTo(422);
+        }
+
         var tooLong = api.post("/users", wrap("user", "username", "u".repeat(Users.MAX_USERNAME + 1),
                 "email", "x@example.com", "password", "password123"), null);
         assertThat(tooLong.status()).isEqualTo(422);

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.conduit.Config;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -30,6 +32,8 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
         this.pool = pool;
         this.jdbi = Jdbi.create(pool);
+        // exception messages leave out SQL and bound values: those are emails, bios and password hashes
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         jdbi.getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
             @Override
             public void logAfterExecution(StatementContext context) {
@@ -40,15 +44,14 @@ public final class Database implements AutoCloseable {
 
     /** Starts the embedded server if needed, opens the pool and migrates the schema. */
     public static Database open(Config config) {
-        EmbeddedPostgres embedded = null;
-        Target target;
-        if (config.databaseUrl().isPresent()) {
-            target = Target.parse(config.databaseUrl().get(), config.databaseUser(), config.databasePassword());
-        } else {
-            embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser());
-            target = new Target(embedded.jdbcUrl(), Optional.of(embedded.user()), Optional.of(embedded.password()));
-        }
+        Target external = config.databaseUrl()
+                .map(url -> Target.parse(url, config.databaseUser(), config.databasePassword()))
+                .orElse(null);
+        // max_connections leaves room beyond the pool for an operator's psql sessions
+        EmbeddedPostgres embedded = external != null ? null : EmbeddedPostgres.start(config.dataDir(),
+                config.postgresOsUser(), Math.max(100, config.databasePoolSize() + 20));
         try {
+            Target target = external != null ? external : Target.of(embedded.connection(config.dataDir()));
             var hikari = new HikariConfig();
             hikari.setPoolName("conduit");
             hikari.setJdbcUrl(target.jdbcUrl());
@@ -98,6 +101,10 @@ public final class Database implements AutoCloseable {
 
     /** Where to connect: a JDBC URL, or a {@code postgres://user:password@host:port/db} URL as PaaS hosts give. */
     record Target(String jdbcUrl, Optional<String> user, Optional<String> password) {
+        static Target of(EmbeddedPostgres.Connection connection) {
+            return new Target(connection.jdbcUrl(), Optional.of(connection.user()), Optional.of(connection.password()));
+        }
+
         static Target parse(String url, Optional<String> user, Optional<String> password) {
             if (url.startsWith("jdbc:postgresql:")) {
                 return new Target(url, user, password);
@@ -106,7 +113,17 @@ public final class Database implements AutoCloseable {
                 throw new Config.InvalidConfig(
                         "DATABASE_URL must start with jdbc:postgresql:, postgres:// or postgresql://");
             }
-            URI uri = URI.create(url);
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                throw new Config.InvalidConfig("DATABASE_URL is not a valid URL: " + e.getReason());
+            }
+            if (uri.getHost() == null) {
+                throw new Config.InvalidConfig("DATABASE_URL has no host name that a URL allows"
+                        + " (use the jdbc:postgresql:// form for host names with '_', and percent-encode"
+                        + " special characters in the password)");
+            }
             String[] userInfo = uri.getRawUserInfo() == null ? new String[0] : uri.getRawUserInfo().split(":", 2);
             Optional<String> urlUser = decoded(userInfo, 0);
             Optional<String> urlPassword = decoded(userInfo, 1);

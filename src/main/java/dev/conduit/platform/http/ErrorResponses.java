@@ -59,14 +59,20 @@ public final class ErrorResponses {
             case Throwable t when Constraints.isForeignKeyViolation(t) ->
                     send(res, Status.CONFLICT_409, Map.of("request", List.of("refers to a record that no longer exists")),
                             null);
+            // text PostgreSQL cannot hold that arrived outside a JSON body (a NUL in a path or query parameter)
+            case Throwable t when Constraints.isUnstorableText(t) ->
+                    send(res, Status.UNPROCESSABLE_CONTENT_422,
+                            Map.of("request", List.of("contains characters that cannot be stored")), null);
             case Throwable t when isPoolTimeout(t) -> {
                 LOG.log(System.Logger.Level.WARNING, "No database connection within the timeout: " + t.getMessage());
                 send(res, Status.SERVICE_UNAVAILABLE_503, new ApiException.Overloaded().errors(), null);
             }
             default -> {
                 String requestId = UUID.randomUUID().toString();
+                // control characters escaped: a crafted path must not forge log lines
+                String path = req.path().rawPath().replaceAll("\\p{Cntrl}", "?");
                 LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed: "
-                        + req.prologue().method().text() + " " + req.path().rawPath(), failure);
+                        + req.prologue().method().text() + " " + path, failure);
                 send(res, Status.INTERNAL_SERVER_ERROR_500,
                         Map.of("server", List.of("unexpected error, request id " + requestId)), null);
             }

@@ -49,7 +49,7 @@ public final class JsonBody {
         if (!node.isTextual()) {
             throw new ApiException.Invalid(name, "must be a string");
         }
-        return node.textValue();
+        return storable(name, node.textValue());
     }
 
     /**
@@ -59,6 +59,25 @@ public final class JsonBody {
     public String textUnlessOmitted(String name) {
         String value = text(name);
         return value == null && has(name) ? "" : value;
+    }
+
+    /** PostgreSQL text holds neither NUL nor half of a surrogate pair (it would store "?" silently). */
+    private static String storable(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\0') {
+                throw new ApiException.Invalid(field, "must not contain NUL characters");
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new ApiException.Invalid(field, "must be valid Unicode text");
+                }
+            }
+        }
+        return value;
     }
 
     /** The list of strings, or null when absent or JSON null. */
@@ -75,7 +94,7 @@ public final class JsonBody {
             if (!item.isTextual()) {
                 throw new ApiException.Invalid(name, "must be an array of strings");
             }
-            values.add(item.textValue());
+            values.add(storable(name, item.textValue()));
         }
         return values;
     }

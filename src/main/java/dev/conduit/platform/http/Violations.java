@@ -36,10 +36,6 @@ public final class Violations {
         return value;
     }
 
-    public boolean isEmpty() {
-        return errors.isEmpty();
-    }
-
     public void throwIfAny() {
         if (!errors.isEmpty()) {
             throw new ApiException.Invalid(Collections.unmodifiableMap(errors));

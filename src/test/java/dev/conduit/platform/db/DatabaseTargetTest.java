@@ -31,6 +31,15 @@ class DatabaseTargetTest {
     }
 
     @Test
+    void urlsThatCannotBeParsedNameTheVariable() {
+        for (String url : new String[] {"postgres://app:pw@my_db:5432/conduit", "postgres://app:p#w@db/conduit",
+                "postgres://db host/x"}) {
+            assertThatThrownBy(() -> Database.Target.parse(url, Optional.empty(), Optional.empty()))
+                    .as(url).isInstanceOf(Config.InvalidConfig.class).hasMessageContaining("DATABASE_URL");
+        }
+    }
+
+    @Test
     void otherSchemesAreRefused() {
         assertThatThrownBy(() -> Database.Target.parse("mysql://db/x", Optional.empty(), Optional.empty()))
                 .isInstanceOf(Config.InvalidConfig.class).hasMessageContaining("DATABASE_URL");

@@ -1,0 +1,132 @@
+package dev.conduit.platform.db;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The OS account PostgreSQL runs as when Conduit runs as root (PostgreSQL refuses uid 0): a dedicated system
+ * account, created on first use, that owns nothing but the cluster. Commands run through {@code setpriv}.
+ */
+final class PostgresOsUser {
+    private static final System.Logger LOG = System.getLogger(PostgresOsUser.class.getName());
+    private static final int CAP_DAC_READ_SEARCH = 2;
+
+    private final String name;
+    private final String group;
+    private final List<String> commandPrefix;
+
+    private PostgresOsUser(String name, String group, List<String> commandPrefix) {
+        this.name = name;
+        this.group = group;
+        this.commandPrefix = commandPrefix;
+    }
+
+    /**
+     * The account {@code name} (created as a system account if missing), able to reach {@code clusterDir}, which
+     * it is given when {@code takeOwnership}.
+     * When a parent folder of the cluster shuts that account out (a clone below /root, say), its processes get
+     * the one capability to pass through folders (DAC_READ_SEARCH), and the log says so.
+     */
+    static PostgresOsUser forCluster(String name, Path clusterDir, boolean takeOwnership) throws IOException {
+        if (run(List.of("id", "-u", name)) != 0) {
+            LOG.log(System.Logger.Level.INFO, "Creating the system account '" + name + "' for PostgreSQL");
+            int status = run(List.of("useradd", "--system", "--user-group", "--no-create-home",
+                    "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name));
+            if (status != 0) {
+                throw new IOException("cannot create the OS account '" + name + "' (useradd exited with " + status
+                        + "); create it or set EMBEDDED_POSTGRES_OS_USER to an existing unprivileged account");
+            }
+        }
+        String group = output(List.of("id", "-g", name));
+        var base = List.of("setpriv", "--reuid=" + name, "--regid=" + group, "--clear-groups");
+        var user = new PostgresOsUser(name, group, withSeparator(base));
+        if (takeOwnership) {
+            user.own(clusterDir);
+        }
+        if (user.canReach(clusterDir)) {
+            return user;
+        }
+        if (!boundingCapabilities().testBit(CAP_DAC_READ_SEARCH)) {
+            throw new IOException("the PostgreSQL account '" + name + "' cannot reach " + clusterDir
+                    + "; set DATA_DIR to a folder whose parents every user may enter (o+x)");
+        }
+        LOG.log(System.Logger.Level.WARNING, "A parent folder of " + clusterDir + " is closed to '" + name
+                + "': PostgreSQL runs with the DAC_READ_SEARCH capability to reach it. Set DATA_DIR to a folder"
+                + " whose parents every user may enter to avoid that.");
+        var withCapability = new ArrayList<>(base);
+        withCapability.addAll(List.of("--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"));
+        return new PostgresOsUser(name, group, withSeparator(withCapability));
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Prepended to a command to run it as this account. */
+    List<String> commandPrefix() {
+        return commandPrefix;
+    }
+
+    private void own(Path path) throws IOException {
+        var lookup = path.getFileSystem().getUserPrincipalLookupService();
+        var view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+        view.setOwner(lookup.lookupPrincipalByName(name));
+        view.setGroup(lookup.lookupPrincipalByGroupName(group));
+    }
+
+    private boolean canReach(Path dir) throws IOException {
+        var command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of("test", "-x", dir.toString()));
+        return run(command) == 0;
+    }
+
+    private static List<String> withSeparator(List<String> prefix) {
+        var all = new ArrayList<>(prefix);
+        all.add("--");
+        return List.copyOf(all);
+    }
+
+    private static BigInteger boundingCapabilities() throws IOException {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+            return lines.filter(l -> l.startsWith("CapBnd:")).findFirst()
+                    .map(l -> new BigInteger(l.substring("CapBnd:".length()).trim(), 16))
+                    .orElse(BigInteger.ZERO);
+        }
+    }
+
+    private static int run(List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return waitFor(process, command);
+    }
+
+    private static String output(List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (waitFor(process, command) != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static int waitFor(Process process, List<String> command) throws IOException {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(command.getFirst() + " did not finish in 60 s");
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + command.getFirst(), e);
+        }
+    }
+}
