@@ -19,13 +19,14 @@ public final class TestServer {
     public static final String JWT_SECRET = "test-only-secret-long-enough-for-every-hmac-algorithm-0123456789abcdef";
 
     private static Main app;
+    private static Path dataDir;
 
     private TestServer() {
     }
 
     public static synchronized Main app() {
         if (app == null) {
-            Path dataDir = newDataDir();
+            dataDir = newDataDir();
             app = Main.start(Config.from(environment(dataDir)));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.stop();
@@ -33,6 +34,12 @@ public final class TestServer {
             }));
         }
         return app;
+    }
+
+    /** The shared server's data folder (its embedded cluster lives in {@code postgres/}). */
+    public static synchronized Path dataDir() {
+        app();
+        return dataDir;
     }
 
     public static Api api() {
