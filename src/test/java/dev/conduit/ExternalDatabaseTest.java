@@ -18,16 +18,8 @@ class ExternalDatabaseTest {
 
     @Test
     void aSecondInstanceOnTheSameDatabaseSharesItsData() throws IOException {
-        assumeTrue(System.getenv("DATABASE_URL") == null, "the shared server must run the embedded database");
-        Path shared = TestServer.dataDir();
-        // line 4 of postmaster.pid is the port the embedded server listens on
-        String port = Files.readAllLines(shared.resolve("postgres/postmaster.pid")).get(3).strip();
-        String password = Files.readString(shared.resolve("postgres-password")).strip();
-
         Path ownDir = TestServer.newDataDir();
-        var env = new HashMap<>(TestServer.environment(ownDir));
-        env.put("DATABASE_URL", "postgres://conduit:" + password + "@127.0.0.1:" + port + "/conduit");
-        Main second = Main.start(Config.from(env));
+        Main second = Main.start(Config.from(onSharedDatabase(ownDir, 5)));
         try {
             var secondApi = new Api("http://127.0.0.1:" + second.port() + "/api");
             var user = secondApi.register("external");
@@ -41,5 +33,35 @@ class ExternalDatabaseTest {
             TestServer.deleteTree(ownDir);
         }
         assertThat(TestServer.api().get("/tags").status()).isEqualTo(200);
+    }
+
+    @Test
+    void noFreeConnectionWithinTheTimeoutIs503WithRetryAfter() throws IOException {
+        Path ownDir = TestServer.newDataDir();
+        Main small = Main.start(Config.from(onSharedDatabase(ownDir, 1)));
+        try (var held = small.database().jdbi().open()) {
+            held.execute("select 1");
+            var res = new Api("http://127.0.0.1:" + small.port() + "/api").get("/tags");
+
+            assertThat(res.status()).isEqualTo(503);
+            assertThat(res.headers().firstValue("Retry-After")).contains("1");
+            assertThat(res.text("/errors/server/0")).contains("busy");
+        } finally {
+            small.stop();
+            TestServer.deleteTree(ownDir);
+        }
+    }
+
+    /** The environment of an instance using the shared test server's PostgreSQL through DATABASE_URL. */
+    private static HashMap<String, String> onSharedDatabase(Path ownDir, int poolSize) throws IOException {
+        assumeTrue(System.getenv("DATABASE_URL") == null, "the shared server must run the embedded database");
+        Path shared = TestServer.dataDir();
+        // line 4 of postmaster.pid is the port the embedded server listens on
+        String port = Files.readAllLines(shared.resolve("postgres/postmaster.pid")).get(3).strip();
+        String password = Files.readString(shared.resolve("postgres-password")).strip();
+        var env = new HashMap<>(TestServer.environment(ownDir));
+        env.put("DATABASE_URL", "postgres://conduit:" + password + "@127.0.0.1:" + port + "/conduit");
+        env.put("DATABASE_POOL_SIZE", Integer.toString(poolSize));
+        return env;
     }
 }

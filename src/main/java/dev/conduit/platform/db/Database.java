@@ -64,7 +64,12 @@ public final class Database implements AutoCloseable {
             hikari.addDataSourceProperty("ApplicationName", "conduit");
             var pool = new HikariDataSource(hikari);
             try {
-                var result = Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+                // its own connections: Flyway holds two at once, more than a pool of one could give it
+                var result = Flyway.configure()
+                        .dataSource(target.jdbcUrl(), target.user().orElse(null), target.password().orElse(null))
+                        .locations("classpath:db/migration")
+                        .load()
+                        .migrate();
                 String version = result.targetSchemaVersion != null
                         ? result.targetSchemaVersion : result.initialSchemaVersion;
                 LOG.log(System.Logger.Level.INFO, "Schema at version " + version

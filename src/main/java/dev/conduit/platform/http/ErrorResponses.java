@@ -51,32 +51,37 @@ public final class ErrorResponses {
     }
 
     static void handle(ServerRequest req, ServerResponse res, Throwable failure) {
-        switch (failure) {
-            case ApiException api -> send(res, status(api), api.errors(), api);
-            case RequestException http when http.status().code() < 500 ->
-                    send(res, http.status(), Map.of("request", List.of(http.status().reasonPhrase())), null);
-            // a row the request points at (its own account, an article) was deleted by someone else meanwhile
-            case Throwable t when Constraints.isForeignKeyViolation(t) ->
-                    send(res, Status.CONFLICT_409, Map.of("request", List.of("refers to a record that no longer exists")),
-                            null);
-            // text PostgreSQL cannot hold that arrived outside a JSON body (a NUL in a path or query parameter)
-            case Throwable t when Constraints.isUnstorableText(t) ->
-                    send(res, Status.UNPROCESSABLE_CONTENT_422,
-                            Map.of("request", List.of("contains characters that cannot be stored")), null);
-            case Throwable t when isPoolTimeout(t) -> {
-                LOG.log(System.Logger.Level.WARNING, "No database connection within the timeout: " + t.getMessage());
-                send(res, Status.SERVICE_UNAVAILABLE_503, new ApiException.Overloaded().errors(), null);
-            }
-            default -> {
-                String requestId = UUID.randomUUID().toString();
-                // control characters escaped: a crafted path must not forge log lines
-                String path = req.path().rawPath().replaceAll("\\p{Cntrl}", "?");
-                LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed: "
-                        + req.prologue().method().text() + " " + path, failure);
-                send(res, Status.INTERNAL_SERVER_ERROR_500,
-                        Map.of("server", List.of("unexpected error, request id " + requestId)), null);
-            }
+        ApiException answer = failure instanceof ApiException api ? api : translate(failure);
+        if (answer != null) {
+            send(res, answer);
+        } else if (failure instanceof RequestException http && http.status().code() < 500) {
+            Json.send(res, http.status(), Map.of("errors", Map.of("request", List.of(http.status().reasonPhrase()))));
+        } else {
+            String requestId = UUID.randomUUID().toString();
+            // control characters escaped: a crafted path must not forge log lines
+            String path = req.path().rawPath().replaceAll("\\p{Cntrl}", "?");
+            LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed: "
+                    + req.prologue().method().text() + " " + path, failure);
+            Json.send(res, Status.INTERNAL_SERVER_ERROR_500,
+                    Map.of("errors", Map.of("server", List.of("unexpected error, request id " + requestId))));
         }
+    }
+
+    /** Database refusals that are not bugs, as the answer they deserve; null for anything else. */
+    private static ApiException translate(Throwable failure) {
+        if (Constraints.isForeignKeyViolation(failure)) {
+            // a row the request points at (its own account, an article) was deleted by someone else meanwhile
+            return new ApiException.Conflict("request", "refers to a record that no longer exists");
+        }
+        if (Constraints.isUnstorableText(failure)) {
+            // text PostgreSQL cannot hold that arrived outside a JSON body (a NUL in a path or query parameter)
+            return new ApiException.Invalid("request", "contains characters that cannot be stored");
+        }
+        if (isPoolTimeout(failure)) {
+            LOG.log(System.Logger.Level.WARNING, "No database connection within the timeout: " + failure.getMessage());
+            return new ApiException.Overloaded();
+        }
+        return null;
     }
 
     private static Status status(ApiException e) {
@@ -92,17 +97,14 @@ public final class ErrorResponses {
         };
     }
 
-    private static void send(ServerResponse res, Status status, Map<String, List<String>> errors, ApiException api) {
-        if (res.isSent()) {
-            return;
-        }
+    private static void send(ServerResponse res, ApiException api) {
         if (api instanceof ApiException.MethodNotAllowed m) {
             res.header(HeaderNames.ALLOW, m.allow());
         }
         if (api instanceof ApiException.Overloaded) {
             res.header(HeaderNames.RETRY_AFTER, "1");
         }
-        Json.send(res, status, Map.of("errors", errors));
+        Json.send(res, status(api), Map.of("errors", api.errors()));
     }
 
     private static boolean isPoolTimeout(Throwable failure) {
