@@ -60,8 +60,9 @@ public final class Main {
         }
         // installed before anything starts: a stop during start-up waits for it, then stops what started
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
+        int port;
         try {
-            app.startAll();
+            port = app.startAll();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Conduit could not start: " + e.getMessage(), e);
             System.exit(1);
@@ -70,7 +71,7 @@ public final class Main {
         Duration startup = ProcessHandle.current().info().startInstant()
                 .map(started -> Duration.between(started, Instant.now()))
                 .orElse(Duration.ZERO);
-        LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + app.config.host() + ":" + app.port()
+        LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + app.config.host() + ":" + port
                 + "/api (started in " + startup.toMillis() + " ms)");
     }
 
@@ -81,7 +82,8 @@ public final class Main {
         return app;
     }
 
-    private synchronized void startAll() {
+    /** Returns the port listened on. */
+    private synchronized int startAll() {
         database = Database.open(config);
         try {
             var tokens = new Tokens(jwtSecret(config), config.jwtTtl(), Clock.systemUTC());
@@ -113,6 +115,7 @@ public final class Main {
                     })
                     .build()
                     .start();
+            return server.port();
         } catch (RuntimeException e) {
             database.close();
             database = null;

@@ -5,8 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.conduit.Config;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.flywaydb.core.Flyway;
@@ -129,18 +127,18 @@ public final class Database implements AutoCloseable {
                         + " (use the jdbc:postgresql:// form for host names with '_', and percent-encode"
                         + " special characters in the password)");
             }
-            String[] userInfo = uri.getRawUserInfo() == null ? new String[0] : uri.getRawUserInfo().split(":", 2);
-            Optional<String> urlUser = decoded(userInfo, 0);
-            Optional<String> urlPassword = decoded(userInfo, 1);
+            // URI decodes %XX but, unlike URLDecoder, leaves '+' alone: it is a valid password character
+            String[] userInfo = uri.getUserInfo() == null ? new String[0] : uri.getUserInfo().split(":", 2);
+            Optional<String> urlUser = part(userInfo, 0);
+            Optional<String> urlPassword = part(userInfo, 1);
             String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
                     + (uri.getRawPath() == null ? "/" : uri.getRawPath())
                     + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             return new Target(jdbc, user.or(() -> urlUser), password.or(() -> urlPassword));
         }
 
-        private static Optional<String> decoded(String[] parts, int index) {
-            return index < parts.length
-                    ? Optional.of(URLDecoder.decode(parts[index], StandardCharsets.UTF_8)) : Optional.empty();
+        private static Optional<String> part(String[] parts, int index) {
+            return index < parts.length ? Optional.of(parts[index]) : Optional.empty();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.conduit.platform.db;
 
 import com.sun.security.auth.module.UnixSystem;
 import dev.conduit.platform.security.SecretFile;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -77,7 +78,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 Files.setPosixFilePermissions(clusterDir, PosixFilePermissions.fromString("rwx------"));
                 server = new EmbeddedPostgres(PostgresBinaries.unpack(), clusterDir, prefix, freePort(), lock);
                 if (fresh) {
-                    server.init(SecretFile.readOrCreate(dataDir.resolve("postgres-superuser-password")).value());
+                    server.init(dataDir);
                 }
                 server.startServer(maxConnections);
                 return server;
@@ -108,9 +109,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
             try (var admin = DriverManager.getConnection(url("postgres"), SUPERUSER, superPassword);
                  var statement = admin.createStatement()) {
                 // DDL takes no bind parameters; the only inlined value is our own generated URL-safe secret
-                if (!statement.executeQuery("select 1 from pg_roles where rolname = '" + APP_ROLE + "'").next()) {
-                    statement.execute("create role " + APP_ROLE + " login password '" + appPassword + "'");
-                }
+                // the password is set on every start, so a replaced password file takes effect
+                boolean exists = statement.executeQuery(
+                        "select 1 from pg_roles where rolname = '" + APP_ROLE + "'").next();
+                statement.execute((exists ? "alter" : "create") + " role " + APP_ROLE
+                        + " login nosuperuser password '" + appPassword + "'");
                 if (!statement.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'").next()) {
                     statement.execute("create database " + DATABASE + " owner " + APP_ROLE);
                 }
@@ -148,13 +151,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    private void init(String superPassword) throws IOException {
-        Path pwFile = Files.createTempFile("conduit-pg", ".pw");
+    private void init(Path dataDir) throws IOException {
+        LOG.log(System.Logger.Level.INFO, "Creating the embedded PostgreSQL cluster in " + clusterDir);
+        // initdb reads the superuser password from a file its account can read: a private copy beside the
+        // original in the data folder (a pipe will not do: the account may not reopen a root-owned pipe)
+        String password = SecretFile.readOrCreate(dataDir.resolve("postgres-superuser-password")).value();
+        Path pwFile = Files.createTempFile(dataDir, "initdb", ".pw",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.writeString(pwFile, superPassword);
-            // initdb runs as the cluster's account and reads the file itself
+            Files.writeString(pwFile, password);
             Files.setOwner(pwFile, Files.getOwner(clusterDir));
-            LOG.log(System.Logger.Level.INFO, "Creating the embedded PostgreSQL cluster in " + clusterDir);
             run(List.of("initdb", "-D", clusterDir.toString(), "-U", SUPERUSER, "--pwfile=" + pwFile,
                     "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--data-checksums", "--no-instructions"));
         } finally {
@@ -186,12 +192,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /** Runs one of the server's programs as the cluster's account. */
     private int runStatus(List<String> command) throws IOException {
         List<String> full = new ArrayList<>(commandPrefix);
         full.add(binDir.resolve("bin").resolve(command.getFirst()).toString());
         full.addAll(command.subList(1, command.size()));
         // progress chatter (stdout) is dropped; errors (stderr) reach the console
         Process process = new ProcessBuilder(full).directory(binDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();

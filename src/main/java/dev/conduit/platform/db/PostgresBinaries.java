@@ -31,6 +31,8 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  */
 final class PostgresBinaries {
     private static final String ARCHIVE = "postgres-linux-x86_64.txz";
+    /** Written last: a folder without it is incomplete (an interrupted unpack, or /tmp cleaning). */
+    private static final String COMPLETE = ".complete";
 
     private PostgresBinaries() {
     }
@@ -51,18 +53,20 @@ final class PostgresBinaries {
                 "conduit-postgres-" + uid + "-" + digest(archive));
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             requireOwnedAndPrivate(target, uid);
-            if (Files.exists(target.resolve("bin/postgres"))) {
+            if (Files.exists(target.resolve(COMPLETE))) {
                 return target;
             }
+            deleteTree(target);
         }
         Path staging = Files.createTempDirectory(target.getParent(), target.getFileName() + ".staging");
         try {
             extract(archive, staging);
+            Files.createFile(staging.resolve(COMPLETE));
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             deleteTree(staging);
             // a concurrent start of ours may have won the rename; anything else is a real failure
-            if (!Files.exists(target.resolve("bin/postgres"))) {
+            if (!Files.exists(target.resolve(COMPLETE))) {
                 throw e;
             }
             requireOwnedAndPrivate(target, uid);

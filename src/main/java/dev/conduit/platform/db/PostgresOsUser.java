@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
@@ -40,7 +41,8 @@ final class PostgresOsUser {
             LOG.log(System.Logger.Level.INFO, "Creating the system account '" + name + "' for PostgreSQL");
             int status = run(List.of("useradd", "--system", "--user-group", "--no-create-home",
                     "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name));
-            if (status != 0) {
+            // another Conduit starting at the same moment may have created it first
+            if (status != 0 && run(List.of("id", "-u", name)) != 0) {
                 throw new IOException("cannot create the OS account '" + name + "' (useradd exited with " + status
                         + "); create it or set EMBEDDED_POSTGRES_OS_USER to an existing unprivileged account");
             }
@@ -54,13 +56,14 @@ final class PostgresOsUser {
         if (user.canReach(clusterDir)) {
             return user;
         }
-        if (!boundingCapabilities().testBit(CAP_DAC_READ_SEARCH)) {
+        if (!permittedCapabilities().testBit(CAP_DAC_READ_SEARCH)) {
             throw new IOException("the PostgreSQL account '" + name + "' cannot reach " + clusterDir
                     + "; set DATA_DIR to a folder whose parents every user may enter (o+x)");
         }
         LOG.log(System.Logger.Level.WARNING, "A parent folder of " + clusterDir + " is closed to '" + name
-                + "': PostgreSQL runs with the DAC_READ_SEARCH capability to reach it. Set DATA_DIR to a folder"
-                + " whose parents every user may enter to avoid that.");
+                + "', so PostgreSQL runs with the DAC_READ_SEARCH capability, which lets it read any file on this"
+                + " machine. To avoid that, set DATA_DIR to a folder whose parents every user may enter (o+x),"
+                + " or run Conduit as a user other than root.");
         var withCapability = new ArrayList<>(base);
         withCapability.addAll(List.of("--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"));
         return new PostgresOsUser(name, group, withSeparator(withCapability));
@@ -75,11 +78,18 @@ final class PostgresOsUser {
         return commandPrefix;
     }
 
-    private void own(Path path) throws IOException {
-        var lookup = path.getFileSystem().getUserPrincipalLookupService();
-        var view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        view.setOwner(lookup.lookupPrincipalByName(name));
-        view.setGroup(lookup.lookupPrincipalByGroupName(group));
+    /** Gives the folder and everything in it (a cluster copied in by root, say) to this account. */
+    private void own(Path root) throws IOException {
+        var lookup = root.getFileSystem().getUserPrincipalLookupService();
+        var owner = lookup.lookupPrincipalByName(name);
+        var ownerGroup = lookup.lookupPrincipalByGroupName(group);
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.toList()) {
+                var view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                view.setOwner(owner);
+                view.setGroup(ownerGroup);
+            }
+        }
     }
 
     private boolean canReach(Path dir) throws IOException {
@@ -94,10 +104,11 @@ final class PostgresOsUser {
         return List.copyOf(all);
     }
 
-    private static BigInteger boundingCapabilities() throws IOException {
+    /** What this process may hand on: an ambient capability must be in the permitted set. */
+    private static BigInteger permittedCapabilities() throws IOException {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-            return lines.filter(l -> l.startsWith("CapBnd:")).findFirst()
-                    .map(l -> new BigInteger(l.substring("CapBnd:".length()).trim(), 16))
+            return lines.filter(l -> l.startsWith("CapPrm:")).findFirst()
+                    .map(l -> new BigInteger(l.substring("CapPrm:".length()).trim(), 16))
                     .orElse(BigInteger.ZERO);
         }
     }

@@ -18,11 +18,11 @@ class DatabaseTargetTest {
 
     @Test
     void postgresUrlsCarryTheirCredentialsUnlessOverridden() {
-        var target = Database.Target.parse("postgres://app:s%40cret@db.example:6543/conduit?sslmode=require",
+        var target = Database.Target.parse("postgres://app:s%40c+ret@db.example:6543/conduit?sslmode=require",
                 Optional.empty(), Optional.empty());
         assertThat(target.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/conduit?sslmode=require");
         assertThat(target.user()).contains("app");
-        assertThat(target.password()).contains("s@cret");
+        assertThat(target.password()).contains("s@c+ret");
 
         var overridden = Database.Target.parse("postgresql://app:x@db/conduit", Optional.of("other"),
                 Optional.of("pw"));
