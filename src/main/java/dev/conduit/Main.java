@@ -22,6 +22,7 @@ import io.helidon.webserver.http.DirectHandlers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,9 +69,9 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Duration startup = ProcessHandle.current().info().startInstant()
-                .map(started -> Duration.between(started, Instant.now()))
-                .orElse(Duration.ZERO);
+        // from the JVM's start (the process may have begun earlier, as ./conduit building first)
+        Duration startup = Duration.between(
+                Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()), Instant.now());
         LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + app.config.host() + ":" + port
                 + "/api (started in " + startup.toMillis() + " ms)");
     }
