@@ -50,39 +50,40 @@ public final class Database implements AutoCloseable {
                 config.postgresOsUser(), Math.max(100, config.databasePoolSize() + 20));
         try {
             Target target = external != null ? external : Target.of(embedded.connection(config.dataDir()));
-            var hikari = new HikariConfig();
-            hikari.setPoolName("conduit");
-            hikari.setJdbcUrl(target.jdbcUrl());
-            target.user().ifPresent(hikari::setUsername);
-            target.password().ifPresent(hikari::setPassword);
-            hikari.setMaximumPoolSize(config.databasePoolSize());
-            hikari.setMinimumIdle(config.databasePoolSize());
-            // A request that cannot get a connection in time is told to retry (503), not queued forever.
-            hikari.setConnectionTimeout(5_000);
-            hikari.addDataSourceProperty("ApplicationName", "conduit");
-            var pool = new HikariDataSource(hikari);
-            try {
-                // its own connections: Flyway holds two at once, more than a pool of one could give it
-                var result = Flyway.configure()
-                        .dataSource(target.jdbcUrl(), target.user().orElse(null), target.password().orElse(null))
-                        .locations("classpath:db/migration")
-                        .load()
-                        .migrate();
-                String version = result.targetSchemaVersion != null
-                        ? result.targetSchemaVersion : result.initialSchemaVersion;
-                LOG.log(System.Logger.Level.INFO, "Schema at version " + version
-                        + " (" + result.migrationsExecuted + " migrations applied now)");
-                return new Database(embedded, pool);
-            } catch (RuntimeException e) {
-                pool.close();
-                throw e;
-            }
+            migrate(target);
+            return new Database(embedded, pool(target, config.databasePoolSize()));
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
             }
             throw e;
         }
+    }
+
+    /** Flyway on connections of its own: it holds two at once, more than a pool of one could give it. */
+    private static void migrate(Target target) {
+        var result = Flyway.configure()
+                .dataSource(target.jdbcUrl(), target.user().orElse(null), target.password().orElse(null))
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+        LOG.log(System.Logger.Level.INFO, "Schema at version " + version
+                + " (" + result.migrationsExecuted + " migrations applied now)");
+    }
+
+    private static HikariDataSource pool(Target target, int size) {
+        var hikari = new HikariConfig();
+        hikari.setPoolName("conduit");
+        hikari.setJdbcUrl(target.jdbcUrl());
+        target.user().ifPresent(hikari::setUsername);
+        target.password().ifPresent(hikari::setPassword);
+        hikari.setMaximumPoolSize(size);
+        hikari.setMinimumIdle(size);
+        // a request that cannot get a connection in time is told to retry (503), not queued forever
+        hikari.setConnectionTimeout(5_000);
+        hikari.addDataSourceProperty("ApplicationName", "conduit");
+        return new HikariDataSource(hikari);
     }
 
     public Jdbi jdbi() {
