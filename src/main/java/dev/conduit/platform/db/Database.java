@@ -49,7 +49,7 @@ public final class Database implements AutoCloseable {
         EmbeddedPostgres embedded = external != null ? null : EmbeddedPostgres.start(config.dataDir(),
                 config.postgresOsUser(), Math.max(100, config.databasePoolSize() + 20));
         try {
-            Target target = external != null ? external : Target.of(embedded.connection(config.dataDir()));
+            Target target = external != null ? external : Target.of(embedded.connection());
             migrate(target);
             return new Database(embedded, pool(target, config.databasePoolSize()));
         } catch (RuntimeException e) {

@@ -33,18 +33,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
     private static final String APP_ROLE = "conduit";
     private static final String DATABASE = "conduit";
+    private static final String SUPERUSER_PASSWORD_FILE = "postgres-superuser-password";
+    private static final String APP_PASSWORD_FILE = "postgres-password";
     private static final Pattern SAFE_SECRET = Pattern.compile("[A-Za-z0-9_-]{32,}");
 
     private final Path binDir;
+    private final Path dataDir;
     private final Path clusterDir;
     private final List<String> commandPrefix;
     private final int port;
     private final FileLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedPostgres(Path binDir, Path clusterDir, List<String> commandPrefix, int port, FileLock lock) {
+    private EmbeddedPostgres(Path binDir, Path dataDir, List<String> commandPrefix, int port, FileLock lock) {
         this.binDir = binDir;
-        this.clusterDir = clusterDir;
+        this.dataDir = dataDir;
+        this.clusterDir = dataDir.resolve("postgres");
         this.commandPrefix = commandPrefix;
         this.port = port;
         this.lock = lock;
@@ -71,14 +75,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 if (new UnixSystem().getUid() == 0) {
                     // a cluster made by an earlier non-root run keeps its owner
                     String owner = Files.getOwner(clusterDir).getName();
-                    String account = fresh || owner.equals("root") ? osUser : owner;
-                    prefix = PostgresOsUser.forCluster(account, clusterDir, fresh || owner.equals("root"))
+                    boolean takeOver = fresh || owner.equals("root");
+                    prefix = PostgresOsUser.forCluster(takeOver ? osUser : owner, clusterDir, takeOver)
                             .commandPrefix();
                 }
                 Files.setPosixFilePermissions(clusterDir, PosixFilePermissions.fromString("rwx------"));
-                server = new EmbeddedPostgres(PostgresBinaries.unpack(), clusterDir, prefix, freePort(), lock);
+                server = new EmbeddedPostgres(PostgresBinaries.unpack(), dataDir, prefix, freePort(), lock);
                 if (fresh) {
-                    server.init(dataDir);
+                    server.init();
                 }
                 server.startServer(maxConnections);
                 return server;
@@ -99,12 +103,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * Makes sure the application role and its database exist (they are created on the first start), and
      * returns how to connect as that role.
      */
-    public Connection connection(Path dataDir) {
+    public Connection connection() {
         try {
-            String superPassword = SecretFile.readOrCreate(dataDir.resolve("postgres-superuser-password")).value();
-            String appPassword = SecretFile.readOrCreate(dataDir.resolve("postgres-password")).value();
+            String superPassword = superuserPassword();
+            String appPassword = SecretFile.readOrCreate(dataDir.resolve(APP_PASSWORD_FILE)).value();
             if (!SAFE_SECRET.matcher(appPassword).matches()) {
-                throw new IOException(dataDir.resolve("postgres-password") + " must hold 32+ URL-safe characters");
+                throw new IOException(dataDir.resolve(APP_PASSWORD_FILE) + " must hold 32+ URL-safe characters");
             }
             try (var admin = DriverManager.getConnection(url("postgres"), SUPERUSER, superPassword);
                  var statement = admin.createStatement()) {
@@ -151,11 +155,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    private void init(Path dataDir) throws IOException {
+    private String superuserPassword() throws IOException {
+        return SecretFile.readOrCreate(dataDir.resolve(SUPERUSER_PASSWORD_FILE)).value();
+    }
+
+    private void init() throws IOException {
         LOG.log(System.Logger.Level.INFO, "Creating the embedded PostgreSQL cluster in " + clusterDir);
         // initdb reads the superuser password from a file its account can read: a private copy beside the
         // original in the data folder (a pipe will not do: the account may not reopen a root-owned pipe)
-        String password = SecretFile.readOrCreate(dataDir.resolve("postgres-superuser-password")).value();
+        String password = superuserPassword();
         Path pwFile = Files.createTempFile(dataDir, "initdb", ".pw",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {

@@ -10,7 +10,6 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +123,7 @@ public final class ErrorResponses {
         return (request, eventType, status, headers, message) -> {
             String text = status.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()
                     ? "is larger than the server accepts" : status.reasonPhrase();
-            byte[] body = ("{\"errors\":{\"request\":[\"" + text + "\"]}}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = Json.bytes(Map.of("errors", Map.of("request", List.of(text))));
             headers.set(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
             return DirectHandler.TransportResponse.builder()
                     .status(status)

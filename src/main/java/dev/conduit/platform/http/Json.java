@@ -50,13 +50,15 @@ public final class Json {
     }
 
     public static void send(ServerResponse res, Status status, Object body) {
-        byte[] bytes;
+        res.status(status).header(CONTENT_TYPE).send(bytes(body));
+    }
+
+    static byte[] bytes(Object body) {
         try {
-            bytes = MAPPER.writeValueAsBytes(body);
+            return MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        res.status(status).header(CONTENT_TYPE).send(bytes);
     }
 
     public static void ok(ServerResponse res, Object body) {
