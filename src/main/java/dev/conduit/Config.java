@@ -1,5 +1,7 @@
 package dev.conduit;
 
+import dev.conduit.platform.db.DatabaseTarget;
+import dev.conduit.platform.domain.IntRange;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,16 +11,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything Conduit can be told at start, read once from environment variables. A bad value stops the
- * start with a message naming the variable (see {@link InvalidConfig}).
+ * Everything Conduit can be told at start, read once from environment variables and validated here: a bad
+ * value stops the start with a message naming the variable (see {@link InvalidConfig}).
+ *
+ * @param database the external PostgreSQL server ({@code DATABASE_URL}); empty: start an embedded one
  */
 public record Config(
         String host,
         int port,
         Path dataDir,
-        Optional<String> databaseUrl,
-        Optional<String> databaseUser,
-        Optional<String> databasePassword,
+        Optional<DatabaseTarget> database,
         int databasePoolSize,
         Optional<String> jwtSecret,
         Duration jwtTtl,
@@ -44,24 +46,18 @@ public record Config(
         var reader = new Reader(env);
         return new Config(
                 reader.text("HOST", "0.0.0.0"),
-                reader.integer("PORT", 8080, 0, 65535),
+                reader.integer("PORT", 8080, new IntRange(0, 65535)),
                 Path.of(reader.text("DATA_DIR", "data")).toAbsolutePath().normalize(),
-                reader.optional("DATABASE_URL"),
-                reader.optional("DATABASE_USER"),
-                reader.optional("DATABASE_PASSWORD"),
+                reader.database("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD"),
                 // HikariCP's rule of thumb: more connections than the database can run at once only queue.
-                reader.integer("DATABASE_POOL_SIZE", cores * 2 + 1, 1, 1000),
+                reader.integer("DATABASE_POOL_SIZE", cores * 2 + 1, new IntRange(1, 1000)),
                 reader.secret("JWT_SECRET", 32),
-                Duration.ofSeconds(reader.integer("JWT_TTL_SECONDS", 86_400, 60, 31_536_000)),
-                reader.integer("PASSWORD_HASH_CONCURRENCY", cores, 1, 256),
-                reader.integer("MAX_REQUEST_BYTES", 1_048_576, 1024, 64 * 1_048_576),
-                Duration.ofSeconds(reader.integer("SHUTDOWN_GRACE_SECONDS", 10, 0, 3600)),
+                Duration.ofSeconds(reader.integer("JWT_TTL_SECONDS", 86_400, new IntRange(60, 31_536_000))),
+                reader.integer("PASSWORD_HASH_CONCURRENCY", cores, new IntRange(1, 256)),
+                reader.integer("MAX_REQUEST_BYTES", 1_048_576, new IntRange(1024, 64 * 1_048_576)),
+                Duration.ofSeconds(reader.integer("SHUTDOWN_GRACE_SECONDS", 10, new IntRange(0, 3600))),
                 reader.text("EMBEDDED_POSTGRES_OS_USER", "conduit-postgres"),
                 Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))));
-    }
-
-    public boolean embeddedDatabase() {
-        return databaseUrl.isEmpty();
     }
 
     private record Reader(Map<String, String> env) {
@@ -82,19 +78,20 @@ public record Config(
             return optional(name).orElse(fallback);
         }
 
-        int integer(String name, int fallback, int min, int max) {
+        int integer(String name, int fallback, IntRange range) {
             Optional<String> raw = optional(name);
             if (raw.isEmpty()) {
                 return fallback;
             }
+            return range.parse(raw.get()).orElseThrow(
+                    () -> new InvalidConfig(name + " must be " + range + ", got '" + raw.get() + "'"));
+        }
+
+        Optional<DatabaseTarget> database(String urlName, String userName, String passwordName) {
             try {
-                int value = Integer.parseInt(raw.get());
-                if (value < min || value > max) {
-                    throw new InvalidConfig(name + " must be between " + min + " and " + max + ", got " + value);
-                }
-                return value;
-            } catch (NumberFormatException e) {
-                throw new InvalidConfig(name + " must be an integer, got '" + raw.get() + "'");
+                return optional(urlName).map(url -> DatabaseTarget.parse(url, optional(userName), optional(passwordName)));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfig(urlName + " " + e.getMessage());
             }
         }
     }

@@ -6,11 +6,16 @@ import dev.conduit.comments.CommentRoutes;
 import dev.conduit.comments.Comments;
 import dev.conduit.platform.ShutdownSafeLogManager;
 import dev.conduit.platform.db.Database;
+import dev.conduit.platform.db.DatabaseTarget;
+import dev.conduit.platform.db.EmbeddedPostgres;
+import dev.conduit.platform.db.Migrations;
+import dev.conduit.platform.db.StatementListener;
 import dev.conduit.platform.http.Auth;
 import dev.conduit.platform.http.Cors;
 import dev.conduit.platform.http.ErrorResponses;
+import dev.conduit.platform.http.RouteTable;
+import dev.conduit.platform.security.JwtSecret;
 import dev.conduit.platform.security.PasswordHasher;
-import dev.conduit.platform.security.SecretFile;
 import dev.conduit.platform.security.Tokens;
 import dev.conduit.profiles.ProfileRoutes;
 import dev.conduit.profiles.Profiles;
@@ -23,15 +28,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.LogManager;
+import org.jdbi.v3.core.Jdbi;
 
 /**
- * The whole wiring, top to bottom: config, database, features, routes, server, shutdown. No scanning, no
- * injection: every object is built here with a plain constructor.
+ * The whole wiring, top to bottom: config, database, schema, pool, security, features, routes, server, shutdown.
+ * No scanning, no injection: every object is built here with a plain constructor.
  */
 public final class Main {
     static {
@@ -41,29 +46,29 @@ public final class Main {
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
-    private final Config config;
+    // what startAll has started, stopped in reverse by stop()
+    private EmbeddedPostgres embedded;
     private Database database;
     private WebServer server;
 
-    private Main(Config config) {
-        this.config = config;
+    private Main() {
     }
 
     public static void main(String[] args) {
         configureLogging();
-        Main app;
+        Config config;
         try {
-            app = new Main(Config.fromEnvironment());
+            config = Config.fromEnvironment();
         } catch (Config.InvalidConfig e) {
             System.err.println("conduit: " + e.getMessage());
             System.exit(2);
             return;
         }
+        var app = new Main();
         // installed before anything starts: a stop during start-up waits for it, then stops what started
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
-        int port;
         try {
-            port = app.startAll();
+            app.startAll(config, StatementListener.NONE);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Conduit could not start: " + e.getMessage(), e);
             System.exit(1);
@@ -72,69 +77,82 @@ public final class Main {
         // from the JVM's start (the process may have begun earlier, as ./conduit building first)
         Duration startup = Duration.between(
                 Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()), Instant.now());
-        LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + app.config.host() + ":" + port
+        LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + config.host() + ":" + app.port()
                 + "/api (started in " + startup.toMillis() + " ms)");
     }
 
-    /** Builds and starts everything; the caller owns {@link #stop()}. */
-    public static Main start(Config config) {
-        var app = new Main(config);
-        app.startAll();
+    /** Builds and starts everything, telling {@code statements} of every SQL statement; the caller owns stop(). */
+    public static Main start(Config config, StatementListener statements) {
+        var app = new Main();
+        try {
+            app.startAll(config, statements);
+        } catch (RuntimeException e) {
+            app.stop();
+            throw e;
+        }
         return app;
     }
 
-    /** Returns the port listened on. */
-    private synchronized int startAll() {
-        database = Database.open(config);
-        try {
-            var tokens = new Tokens(jwtSecret(config), config.jwtTtl(), Clock.systemUTC());
-            var auth = new Auth(tokens);
-            var hasher = new PasswordHasher(config.passwordHashConcurrency());
-
-            var users = new Users(database.jdbi(), hasher, tokens);
-            var profiles = new Profiles(database.jdbi());
-            var articles = new Articles(database.jdbi());
-            var comments = new Comments(database.jdbi(), articles);
-
-            server = WebServer.builder()
-                    .host(config.host())
-                    .port(config.port())
-                    .shutdownHook(false)
-                    .featuresDiscoverServices(false)
-                    .shutdownGracePeriod(config.shutdownGrace())
-                    .maxPayloadSize(config.maxRequestBytes())
-                    .directHandlers(jsonDirectHandlers())
-                    .routing(routing -> {
-                        ErrorResponses.register(routing);
-                        routing.addFilter(new Cors(config.corsAllowedOrigins()));
-                        routing.register("/api",
-                                        new UserRoutes(users, auth),
-                                        new ProfileRoutes(profiles, auth),
-                                        new ArticleRoutes(articles, auth),
-                                        new CommentRoutes(comments, auth))
-                                .any(ErrorResponses::notFound);
-                    })
-                    .build()
-                    .start();
-            return server.port();
-        } catch (RuntimeException e) {
-            database.close();
-            database = null;
-            throw e;
+    private synchronized void startAll(Config config, StatementListener statements) {
+        // 1. PostgreSQL: the server DATABASE_URL names, or our own
+        DatabaseTarget target;
+        if (config.database().isPresent()) {
+            target = config.database().get();
+        } else {
+            // max_connections leaves room beyond the pool for an operator's psql sessions
+            embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(),
+                    Math.max(100, config.databasePoolSize() + 20));
+            target = embedded.prepareApplicationRole();
         }
+        // 2. the schema, on Flyway's own connections
+        Migrations.apply(target);
+        // 3. the pool every store draws from
+        database = Database.connect(target, config.databasePoolSize(), statements);
+        Jdbi jdbi = database.jdbi();
+
+        // 4. tokens and passwords
+        byte[] jwtSecret = JwtSecret.load(config.jwtSecret(), config.dataDir().resolve("jwt-secret"));
+        var tokens = new Tokens(jwtSecret, config.jwtTtl(), Clock.systemUTC());
+        var auth = new Auth(tokens);
+        var hasher = new PasswordHasher(config.passwordHashConcurrency());
+
+        // 5. the features' logic
+        var users = new Users(jdbi, hasher, tokens);
+        var profiles = new Profiles(jdbi);
+        var articles = new Articles(jdbi);
+        var comments = new Comments(jdbi, articles);
+
+        // 6. routes and the server
+        var api = new RouteTable("/api");
+        server = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false)
+                .featuresDiscoverServices(false)
+                .shutdownGracePeriod(config.shutdownGrace())
+                .maxPayloadSize(config.maxRequestBytes())
+                .directHandlers(jsonDirectHandlers())
+                .routing(routing -> {
+                    ErrorResponses.register(routing);
+                    routing.addFilter(new Cors(config.corsAllowedOrigins()));
+                    api.register(routing,
+                            new UserRoutes(users, auth),
+                            new ProfileRoutes(profiles, auth),
+                            new ArticleRoutes(articles, auth),
+                            new CommentRoutes(comments, auth));
+                    routing.any(ErrorResponses::notFound);
+                })
+                .build()
+                .start();
     }
 
     public int port() {
         return server.port();
     }
 
-    public Database database() {
-        return database;
-    }
-
     /**
-     * Stops accepting, lets in-flight requests finish (up to the grace period), then closes the database.
-     * Whatever has not started is skipped; calling it twice is harmless.
+     * Stops accepting, lets in-flight requests finish (up to the grace period), then closes the pool and stops
+     * the embedded database. Whatever has not started is skipped; calling it twice is harmless.
      */
     public synchronized void stop() {
         LOG.log(System.Logger.Level.INFO, "Conduit stopping");
@@ -146,24 +164,11 @@ public final class Main {
             database.close();
             database = null;
         }
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
         LOG.log(System.Logger.Level.INFO, "Conduit stopped");
-    }
-
-    private static byte[] jwtSecret(Config config) {
-        if (config.jwtSecret().isPresent()) {
-            return config.jwtSecret().get().getBytes(StandardCharsets.UTF_8);
-        }
-        try {
-            var file = config.dataDir().resolve("jwt-secret");
-            var secret = SecretFile.readOrCreate(file);
-            if (secret.created()) {
-                LOG.log(System.Logger.Level.WARNING, "JWT_SECRET is not set: generated a random one in " + file
-                        + "; every instance behind one load balancer needs the same JWT_SECRET");
-            }
-            return secret.value().getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the JWT secret: " + e.getMessage(), e);
-        }
     }
 
     private static DirectHandlers jsonDirectHandlers() {

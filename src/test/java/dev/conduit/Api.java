@@ -1,5 +1,7 @@
 package dev.conduit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +28,7 @@ public final class Api {
 
     private final String base;
 
-    Api(String base) {
+    public Api(String base) {
         this.base = base;
     }
 
@@ -37,6 +40,17 @@ public final class Api {
 
         public String text(String pointer) {
             return json.at(pointer).asText();
+        }
+
+        /** Asserts the answer is {@code status} with exactly the body {@code {"errors": {field: [message]}}}. */
+        public void assertError(int status, String field, String message) {
+            assertErrors(status, Map.of(field, List.of(message)));
+        }
+
+        /** Asserts the answer is {@code status} with exactly the body {@code {"errors": errors}}. */
+        public void assertErrors(int status, Map<String, List<String>> errors) {
+            assertThat(this.status).as(body).isEqualTo(status);
+            assertThat(json).as(body).isEqualTo(JSON.valueToTree(Map.of("errors", errors)));
         }
     }
 
@@ -50,7 +64,7 @@ public final class Api {
     }
 
     public static Map<String, Object> wrap(String name, Object... keyValues) {
-        var inner = new java.util.LinkedHashMap<String, Object>();
+        var inner = new LinkedHashMap<String, Object>();
         for (int i = 0; i < keyValues.length; i += 2) {
             inner.put((String) keyValues[i], keyValues[i + 1]);
         }
@@ -98,13 +112,21 @@ public final class Api {
         headers.forEach(request::header);
         try {
             var response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isEmpty() ? JSON.missingNode() : JSON.readTree(response.body());
-            return new Response(response.statusCode(), json, response.body(), response.headers());
+            return new Response(response.statusCode(), json(response.body()), response.body(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The body as JSON; missing when it is empty or not JSON (a non-Conduit server's page). */
+    private static JsonNode json(String body) {
+        try {
+            return body.isEmpty() ? JSON.missingNode() : JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.missingNode();
         }
     }
 
@@ -127,5 +149,14 @@ public final class Api {
             throw new IllegalStateException("create failed: " + response.status() + " " + response.body());
         }
         return response.text("/article/slug");
+    }
+
+    /** Comments on the article and returns the comment's id. */
+    public long comment(User author, String slug, String body) {
+        var response = post("/articles/" + slug + "/comments", wrap("comment", "body", body), author.token());
+        if (response.status() != 201) {
+            throw new IllegalStateException("comment failed: " + response.status() + " " + response.body());
+        }
+        return response.at("/comment/id").asLong();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ConfigTest {
@@ -14,7 +15,7 @@ class ConfigTest {
 
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.host()).isEqualTo("0.0.0.0");
-        assertThat(config.embeddedDatabase()).isTrue();
+        assertThat(config.database()).isEmpty();
         assertThat(config.dataDir()).isAbsolute();
         assertThat(config.dataDir().getFileName()).hasToString("data");
         assertThat(config.jwtTtl()).isEqualTo(Duration.ofDays(1));
@@ -25,10 +26,14 @@ class ConfigTest {
     @Test
     void valuesComeFromTheEnvironment() {
         var config = Config.from(Map.of("PORT", "9000", "DATABASE_URL", "postgres://u:p@db:5432/conduit",
-                "JWT_TTL_SECONDS", "3600", "DATABASE_POOL_SIZE", " 7 "));
+                "DATABASE_PASSWORD", "override", "JWT_TTL_SECONDS", "3600", "DATABASE_POOL_SIZE", " 7 "));
 
         assertThat(config.port()).isEqualTo(9000);
-        assertThat(config.embeddedDatabase()).isFalse();
+        assertThat(config.database()).hasValueSatisfying(target -> {
+            assertThat(target.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/conduit");
+            assertThat(target.user()).contains("u");
+            assertThat(target.password()).contains("override");
+        });
         assertThat(config.jwtTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(config.databasePoolSize()).isEqualTo(7);
     }
@@ -36,11 +41,25 @@ class ConfigTest {
     @Test
     void badValuesNameTheVariable() {
         assertThatThrownBy(() -> Config.from(Map.of("PORT", "eighty")))
-                .isInstanceOf(Config.InvalidConfig.class).hasMessageContaining("PORT");
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("PORT must be an integer from 0 to 65535, got 'eighty'");
         assertThatThrownBy(() -> Config.from(Map.of("DATABASE_POOL_SIZE", "0")))
-                .isInstanceOf(Config.InvalidConfig.class).hasMessageContaining("DATABASE_POOL_SIZE");
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("DATABASE_POOL_SIZE must be an integer from 1 to 1000, got '0'");
         assertThatThrownBy(() -> Config.from(Map.of("JWT_SECRET", "too-short")))
-                .isInstanceOf(Config.InvalidConfig.class).hasMessageContaining("JWT_SECRET");
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("JWT_SECRET must be at least 32 bytes (256 bits)");
+    }
+
+    @Test
+    void aDatabaseUrlThatCannotBeUsedStopsTheStartNamingIt() {
+        assertThatThrownBy(() -> Config.from(Map.of("DATABASE_URL", "mysql://db/x")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("DATABASE_URL must start with jdbc:postgresql:, postgres:// or postgresql://");
+        assertThatThrownBy(() -> Config.from(Map.of("DATABASE_URL", "postgres://app:p#w@db/conduit")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessageStartingWith("DATABASE_URL has no host name");
+        assertThat(Config.from(Map.of("DATABASE_URL", " ")).database()).isEqualTo(Optional.empty());
     }
 
     @Test

@@ -4,10 +4,11 @@ import static dev.conduit.Api.wrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,9 +18,9 @@ import org.junit.jupiter.api.Test;
 class ExternalDatabaseTest {
 
     @Test
-    void aSecondInstanceOnTheSameDatabaseSharesItsData() throws IOException {
+    void aSecondInstanceOnTheSameDatabaseSharesItsData() {
         Path ownDir = TestServer.newDataDir();
-        Main second = Main.start(Config.from(onSharedDatabase(ownDir, 5)));
+        Main second = Main.start(Config.from(onSharedDatabase(ownDir, 5)), sql -> { });
         try {
             var secondApi = new Api("http://127.0.0.1:" + second.port() + "/api");
             var user = secondApi.register("external");
@@ -36,31 +37,49 @@ class ExternalDatabaseTest {
     }
 
     @Test
-    void noFreeConnectionWithinTheTimeoutIs503WithRetryAfter() throws IOException {
+    void noFreeConnectionWithinTheTimeoutIs503WithRetryAfter() throws Exception {
         Path ownDir = TestServer.newDataDir();
-        Main small = Main.start(Config.from(onSharedDatabase(ownDir, 1)));
-        try (var held = small.database().jdbi().open()) {
-            held.execute("select 1");
-            var res = new Api("http://127.0.0.1:" + small.port() + "/api").get("/tags");
+        Main small = Main.start(Config.from(onSharedDatabase(ownDir, 1)), sql -> { });
+        var api = new Api("http://127.0.0.1:" + small.port() + "/api");
+        try (var lock = TestServer.database().open(); var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            // the pool's one connection is held by a request waiting on a lock this test holds
+            lock.begin();
+            lock.execute("lock table article_tags in access exclusive mode");
+            var waiting = executor.submit(() -> api.get("/tags"));
+            awaitQueryBlockedOnLock();
 
-            assertThat(res.status()).isEqualTo(503);
+            var res = api.get("/tags");
+            res.assertError(503, "server", "is busy, retry shortly");
             assertThat(res.headers().firstValue("Retry-After")).contains("1");
-            assertThat(res.text("/errors/server/0")).contains("busy");
+
+            lock.rollback();
+            assertThat(waiting.get().status()).isEqualTo(200);
         } finally {
             small.stop();
             TestServer.deleteTree(ownDir);
         }
     }
 
+    /** Polled from a connection of its own: a transaction sees one snapshot of pg_stat_activity. */
+    private static void awaitQueryBlockedOnLock() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!TestServer.database().withHandle(h -> h.createQuery("""
+                        select exists(select 1 from pg_stat_activity
+                                      where wait_event_type = 'Lock' and query like '%article_tags%')""")
+                .mapTo(Boolean.class).one())) {
+            assertThat(System.nanoTime()).as("a request waiting on the lock").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     /** The environment of an instance using the shared test server's PostgreSQL through DATABASE_URL. */
-    private static HashMap<String, String> onSharedDatabase(Path ownDir, int poolSize) throws IOException {
+    private static HashMap<String, String> onSharedDatabase(Path ownDir, int poolSize) {
         assumeTrue(System.getenv("DATABASE_URL") == null, "the shared server must run the embedded database");
-        Path shared = TestServer.dataDir();
-        // line 4 of postmaster.pid is the port the embedded server listens on
-        String port = Files.readAllLines(shared.resolve("postgres/postmaster.pid")).get(3).strip();
-        String password = Files.readString(shared.resolve("postgres-password")).strip();
+        var target = TestServer.target();
         var env = new HashMap<>(TestServer.environment(ownDir));
-        env.put("DATABASE_URL", "postgres://conduit:" + password + "@127.0.0.1:" + port + "/conduit");
+        env.put("DATABASE_URL", target.jdbcUrl());
+        env.put("DATABASE_USER", target.user().orElseThrow());
+        env.put("DATABASE_PASSWORD", target.password().orElseThrow());
         env.put("DATABASE_POOL_SIZE", Integer.toString(poolSize));
         return env;
     }

@@ -14,7 +14,7 @@ class FaultsTest {
     void unexpectedFailuresAnswer500WithARequestIdOnly() {
         var author = api.register("fault");
         String slug = api.createArticle(author, Api.unique("Faulty"), List.of());
-        var jdbi = TestServer.app().database().jdbi();
+        var jdbi = TestServer.database();
 
         jdbi.useHandle(h -> h.execute("alter table comments rename to comments_hidden"));
         Api.Response res;

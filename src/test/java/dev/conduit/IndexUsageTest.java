@@ -7,9 +7,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jdbi.v3.core.statement.SqlLogger;
-import org.jdbi.v3.core.statement.SqlStatements;
-import org.jdbi.v3.core.statement.StatementContext;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,25 +18,14 @@ class IndexUsageTest {
 
     @Test
     void everyQueryPathHasAnIndex() {
-        var jdbi = TestServer.app().database().jdbi();
-        var statements = jdbi.getConfig(SqlStatements.class);
-        SqlLogger counting = statements.getSqlLogger();
         Set<String> seen = ConcurrentHashMap.newKeySet();
-        statements.setSqlLogger(new SqlLogger() {
-            @Override
-            public void logAfterExecution(StatementContext context) {
-                seen.add(context.getParsedSql().getSql());
-                counting.logAfterExecution(context);
-            }
-        });
-        try {
+        TestServer.statements().listening(seen::add, () -> {
             touchEveryEndpoint();
-        } finally {
-            statements.setSqlLogger(counting);
-        }
+            return null;
+        });
 
         assertThat(seen).hasSizeGreaterThan(20);
-        jdbi.useHandle(h -> {
+        TestServer.database().useHandle(h -> {
             h.execute("set enable_seqscan = off");
             h.execute("set plan_cache_mode = force_generic_plan");
             try {

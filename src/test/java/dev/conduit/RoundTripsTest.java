@@ -46,8 +46,6 @@ class RoundTripsTest {
     }
 
     private static long statements(Runnable request) {
-        long before = TestServer.app().database().statementsExecuted();
-        request.run();
-        return TestServer.app().database().statementsExecuted() - before;
+        return TestServer.statements().countDuring(request);
     }
 }

@@ -1,5 +1,7 @@
 package dev.conduit.articles;
 
-/** The optional filters of {@code GET /articles}; null means "any". */
-public record ArticleFilter(String tag, String author, String favoritedBy) {
+import java.util.Optional;
+
+/** The optional filters of {@code GET /articles}; empty means "any". */
+public record ArticleFilter(Optional<String> tag, Optional<String> author, Optional<String> favoritedBy) {
 }

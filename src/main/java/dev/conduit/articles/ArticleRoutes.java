@@ -1,57 +1,38 @@
 package dev.conduit.articles;
 
-import static dev.conduit.platform.http.ErrorResponses.methodNotAllowed;
-
-import dev.conduit.platform.http.ApiException;
+import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.http.Auth;
 import dev.conduit.platform.http.Json;
 import dev.conduit.platform.http.JsonBody;
-import dev.conduit.platform.http.Paging;
+import dev.conduit.platform.http.Params;
+import dev.conduit.platform.http.RouteTable;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
 
 /** {@code /articles}, {@code /articles/feed}, {@code /articles/{slug}}, its {@code /favorite}, and {@code /tags}. */
-public final class ArticleRoutes implements HttpService {
-    private final Articles articles;
-    private final Auth auth;
-
-    public ArticleRoutes(Articles articles, Auth auth) {
-        this.articles = articles;
-        this.auth = auth;
-    }
-
+public record ArticleRoutes(Articles articles, Auth auth) implements RouteTable.Group {
     @Override
-    public void routing(HttpRules rules) {
-        rules.get("/articles", this::list)
-                .post("/articles", this::create)
-                .any("/articles", methodNotAllowed("GET, POST"))
+    public void routes(RouteTable.Paths paths) {
+        paths.path("/articles", on -> on.get(this::list).post(this::create))
                 // before /articles/{slug}, which would otherwise take "feed" for a slug
-                .get("/articles/feed", this::feed)
-                .any("/articles/feed", methodNotAllowed("GET"))
-                .get("/articles/{slug}", this::get)
-                .put("/articles/{slug}", this::update)
-                .delete("/articles/{slug}", this::delete)
-                .any("/articles/{slug}", methodNotAllowed("GET, PUT, DELETE"))
-                .post("/articles/{slug}/favorite", this::favorite)
-                .delete("/articles/{slug}/favorite", this::unfavorite)
-                .any("/articles/{slug}/favorite", methodNotAllowed("POST, DELETE"))
-                .get("/tags", this::tags)
-                .any("/tags", methodNotAllowed("GET"));
+                .path("/articles/feed", on -> on.get(this::feed))
+                .path("/articles/{slug}", on -> on.get(this::get).put(this::update).delete(this::delete))
+                .path("/articles/{slug}/favorite", on -> on.post(this::favorite).delete(this::unfavorite))
+                .path("/tags", on -> on.get(this::tags));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
         Long viewer = auth.viewerId(req);
-        var filter = new ArticleFilter(param(req, "tag"), param(req, "author"), param(req, "favorited"));
-        Json.ok(res, articles.list(filter, Paging.from(req), viewer));
+        var filter = new ArticleFilter(Params.query(req, "tag"), Params.query(req, "author"),
+                Params.query(req, "favorited"));
+        Json.ok(res, articles.list(filter, Params.paging(req), viewer));
     }
 
     private void feed(ServerRequest req, ServerResponse res) {
         long viewer = auth.required(req).userId();
-        Json.ok(res, articles.feed(viewer, Paging.from(req)));
+        Json.ok(res, articles.feed(viewer, Params.paging(req)));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
@@ -72,7 +53,7 @@ public final class ArticleRoutes implements HttpService {
         var body = JsonBody.read(req, "article");
         var tags = body.textList("tagList");
         if (tags == null && body.has("tagList")) {
-            throw new ApiException.Invalid("tagList", "must be an array of strings (use [] to remove all tags)");
+            throw new Failure.Invalid("tagList", "must be an array of strings (use [] to remove all tags)");
         }
         var changes = new ArticleDraft(body.textUnlessOmitted("title"), body.textUnlessOmitted("description"),
                 body.textUnlessOmitted("body"), tags);
@@ -100,11 +81,6 @@ public final class ArticleRoutes implements HttpService {
     }
 
     private static String slug(ServerRequest req) {
-        return req.path().pathParameters().get("slug");
-    }
-
-    /** A query filter; absent or blank means "no filter". */
-    private static String param(ServerRequest req, String name) {
-        return req.query().first(name).filter(v -> !v.isBlank()).map(String::strip).orElse(null);
+        return Params.path(req, "slug");
     }
 }

@@ -1,5 +1,7 @@
 package dev.conduit.articles;
 
+import dev.conduit.platform.db.Refusals;
+import dev.conduit.platform.domain.Failure;
 import dev.conduit.profiles.Profile;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,35 +37,45 @@ final class ArticleStore {
     /** Every article answer comes from this select; {@code %s} is {@code a.body} or {@code null} for lists. */
     private static final String SELECT_VIEW = """
             select a.slug, a.title, a.description, %s as body, a.created_at, a.updated_at, a.favorites_count,
-                   array(select t.tag from article_tags t where t.article_id = a.id order by t.position) as tag_list,
+                   array(select t.tag from article_tags t where t.article_id = a.id order by t.position)
+                       as tag_list,
                    exists(select 1 from favorites f where f.article_id = a.id and f.user_id = :viewer) as favorited,
-                   u.username as author_username, u.bio as author_bio, u.image as author_image,
-                   exists(select 1 from follows fo
-                          where fo.follower_id = :viewer and fo.followed_id = a.author_id) as author_following
+                   %s
             from articles a
             join users u on u.id = a.author_id
             """;
-    private static final String SELECT_ONE = SELECT_VIEW.formatted("a.body");
-    private static final String SELECT_LISTED = SELECT_VIEW.formatted("null::text");
+    private static final String SELECT_ONE = SELECT_VIEW.formatted("a.body", Profile.COLUMNS);
+    private static final String SELECT_LISTED = SELECT_VIEW.formatted("null::text", Profile.COLUMNS);
     private static final String NEWEST_FIRST = " order by a.created_at desc, a.id desc limit :limit offset :offset";
+
+    /** The author's account may be deleted while they write. */
+    private static final Refusals INSERT_REFUSALS = Refusals.of(Map.of(
+            "articles_author_id_fkey", Failure.Unauthorized::accountGone));
+    /** A racing writer took the new slug between our check and our update. */
+    private static final Refusals UPDATE_REFUSALS = Refusals.of(Map.of(
+            "articles_slug_key", () -> Failure.Conflict.taken("slug")));
+    /** The article, or the account, may be deleted between the lookup and the insert. */
+    private static final Refusals FAVORITE_REFUSALS = Refusals.of(Map.of(
+            "favorites_article_id_fkey", () -> new Failure.NotFound("article"),
+            "favorites_user_id_fkey", Failure.Unauthorized::accountGone));
 
     ArticlePage list(Handle h, ArticleFilter filter, Long viewer, int limit, int offset) {
         var conditions = new ArrayList<String>();
         var values = new LinkedHashMap<String, Object>();
-        if (filter.tag() != null) {
+        filter.tag().ifPresent(tag -> {
             conditions.add("exists(select 1 from article_tags ft where ft.article_id = a.id and ft.tag = :tag)");
-            values.put("tag", filter.tag());
-        }
-        if (filter.author() != null) {
+            values.put("tag", tag);
+        });
+        filter.author().ifPresent(author -> {
             conditions.add("a.author_id = (select id from users where lower(username) = lower(:author))");
-            values.put("author", filter.author());
-        }
-        if (filter.favoritedBy() != null) {
+            values.put("author", author);
+        });
+        filter.favoritedBy().ifPresent(favoritedBy -> {
             conditions.add("""
                     a.id in (select ff.article_id from favorites ff
                              where ff.user_id = (select id from users where lower(username) = lower(:favoritedBy)))""");
-            values.put("favoritedBy", filter.favoritedBy());
-        }
+            values.put("favoritedBy", favoritedBy);
+        });
         return page(h, new Criteria(conditions, values), viewer, limit, offset);
     }
 
@@ -91,16 +103,16 @@ final class ArticleStore {
     }
 
     Optional<Article> findBySlug(Handle h, String slug, Long viewer) {
-        return h.createQuery(SELECT_ONE + " where a.slug = :slug")
-                .bind("slug", slug)
-                .bind("viewer", viewer)
-                .map((rs, ctx) -> article(rs))
-                .findOne();
+        return findOne(h, "a.slug = :key", slug, viewer);
     }
 
     Optional<Article> findById(Handle h, long id, Long viewer) {
-        return h.createQuery(SELECT_ONE + " where a.id = :id")
-                .bind("id", id)
+        return findOne(h, "a.id = :key", id, viewer);
+    }
+
+    private Optional<Article> findOne(Handle h, String condition, Object key, Long viewer) {
+        return h.createQuery(SELECT_ONE + " where " + condition)
+                .bind("key", key)
                 .bind("viewer", viewer)
                 .map((rs, ctx) -> article(rs))
                 .findOne();
@@ -125,7 +137,7 @@ final class ArticleStore {
 
     /** The new article's id, or empty when the slug is taken (the caller picks another). */
     Optional<Long> insert(Handle h, long authorId, String slug, ArticleDraft draft) {
-        return h.createQuery("""
+        return INSERT_REFUSALS.on(() -> h.createQuery("""
                         insert into articles (slug, author_id, title, description, body)
                         values (:slug, :authorId, :title, :description, :body)
                         on conflict (slug) do nothing
@@ -137,12 +149,12 @@ final class ArticleStore {
                 .bind("description", draft.description())
                 .bind("body", draft.body())
                 .mapTo(Long.class)
-                .findOne();
+                .findOne());
     }
 
     /** Applies the non-null fields; {@code updated_at} moves even when only the tags change. */
     void update(Handle h, long id, String slug, ArticleDraft changes) {
-        h.createUpdate("""
+        UPDATE_REFUSALS.on(() -> h.createUpdate("""
                         update articles set
                             slug        = coalesce(:slug, slug),
                             title       = coalesce(:title, title),
@@ -156,7 +168,7 @@ final class ArticleStore {
                 .bind("title", changes.title())
                 .bind("description", changes.description())
                 .bind("body", changes.body())
-                .execute();
+                .execute());
     }
 
     /** Replaces the article's tags with {@code tags}, keeping their order. */
@@ -185,7 +197,7 @@ final class ArticleStore {
 
     /** Idempotent; the count moves only when a favorite row was really added. */
     void favorite(Handle h, long userId, long articleId) {
-        h.createUpdate("""
+        FAVORITE_REFUSALS.on(() -> h.createUpdate("""
                         with added as (
                             insert into favorites (user_id, article_id) values (:userId, :articleId)
                             on conflict do nothing
@@ -195,7 +207,7 @@ final class ArticleStore {
                         """)
                 .bind("userId", userId)
                 .bind("articleId", articleId)
-                .execute();
+                .execute());
     }
 
     /** Idempotent; the count moves only when a favorite row was really removed. */
@@ -231,6 +243,6 @@ final class ArticleStore {
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
                 rs.getBoolean("favorited"),
                 rs.getInt("favorites_count"),
-                Profile.fromAuthorColumns(rs));
+                Profile.from(rs));
     }
 }

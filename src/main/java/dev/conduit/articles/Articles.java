@@ -1,10 +1,8 @@
 package dev.conduit.articles;
 
-import dev.conduit.platform.db.Constraints;
-import dev.conduit.platform.http.ApiException;
-import dev.conduit.platform.http.Paging;
-import dev.conduit.platform.http.Violations;
-import java.util.LinkedHashSet;
+import dev.conduit.platform.domain.Failure;
+import dev.conduit.platform.domain.Paging;
+import dev.conduit.platform.domain.Violations;
 import java.util.List;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
@@ -15,9 +13,7 @@ public final class Articles {
     static final int MAX_TITLE = 200;
     static final int MAX_DESCRIPTION = 1_000;
     static final int MAX_BODY = 100_000;
-    static final int MAX_TAGS = 20;
-    static final int MAX_TAG = 50;
-    static final int MAX_TAGS_LISTED = 1_000;
+    private static final int MAX_TAGS_LISTED = 1_000;
     private static final int SLUG_ATTEMPTS = 5;
 
     private final Jdbi jdbi;
@@ -51,7 +47,7 @@ public final class Articles {
                 violations.required("title", draft.title(), MAX_TITLE, true),
                 violations.required("description", draft.description(), MAX_DESCRIPTION, true),
                 violations.required("body", draft.body(), MAX_BODY, false),
-                tags(violations, draft.tagList() == null ? List.of() : draft.tagList()));
+                Tags.normalize(violations, draft.tagList() == null ? List.of() : draft.tagList()));
         violations.throwIfAny();
 
         return jdbi.inTransaction(h -> {
@@ -64,7 +60,7 @@ public final class Articles {
                     return store.findById(h, id.get(), authorId).orElseThrow();
                 }
             }
-            throw new IllegalStateException("no free slug for '" + base + "' after " + SLUG_ATTEMPTS + " attempts");
+            throw Failure.Conflict.taken("slug");
         });
     }
 
@@ -79,12 +75,12 @@ public final class Articles {
                 changes.description() == null ? null
                         : violations.required("description", changes.description(), MAX_DESCRIPTION, true),
                 changes.body() == null ? null : violations.required("body", changes.body(), MAX_BODY, false),
-                changes.tagList() == null ? null : tags(violations, changes.tagList()));
+                changes.tagList() == null ? null : Tags.normalize(violations, changes.tagList()));
         violations.throwIfAny();
 
         // A new title means a new slug; should another writer take it between our check and our update,
-        // the unique index refuses and the whole transaction runs again with a fresh suffix.
-        return retryOnSlugConflict(() -> jdbi.inTransaction(h -> {
+        // the store says so and the whole transaction runs again with a fresh suffix.
+        return retryWhileSlugTaken(() -> jdbi.inTransaction(h -> {
             var ref = ownedRef(h, slug, callerId);
             String newSlug = null;
             if (valid.title() != null && !valid.title().equals(ref.title())) {
@@ -106,12 +102,7 @@ public final class Articles {
     public Article favorite(long userId, String slug) {
         return jdbi.withHandle(h -> {
             long id = idOf(h, slug);
-            try {
-                store.favorite(h, userId, id);
-            } catch (RuntimeException e) {
-                // the article was deleted between our lookup and the insert
-                throw Constraints.isForeignKeyViolation(e) ? notFound() : e;
-            }
+            store.favorite(h, userId, id);
             return store.findById(h, id, userId).orElseThrow(Articles::notFound);
         });
     }
@@ -131,43 +122,24 @@ public final class Articles {
     private ArticleStore.Ref ownedRef(Handle h, String slug, long callerId) {
         var ref = store.ref(h, slug, true).orElseThrow(Articles::notFound);
         if (ref.authorId() != callerId) {
-            throw new ApiException.Forbidden("article");
+            throw new Failure.Forbidden("article");
         }
         return ref;
     }
 
-    /** Trimmed, blank-free, de-duplicated (first occurrence wins), order kept. */
-    private static List<String> tags(Violations violations, List<String> raw) {
-        var unique = new LinkedHashSet<String>();
-        for (String tag : raw) {
-            if (tag.isBlank()) {
-                violations.add("tagList", "can't contain blank tags");
-            } else if (tag.strip().length() > MAX_TAG) {
-                violations.add("tagList", "tags are at most " + MAX_TAG + " characters");
-            } else {
-                unique.add(tag.strip());
-            }
-        }
-        if (unique.size() > MAX_TAGS) {
-            violations.add("tagList", "can have at most " + MAX_TAGS + " tags");
-        }
-        return List.copyOf(unique);
-    }
-
-    private static <T> T retryOnSlugConflict(Supplier<T> transaction) {
+    private static <T> T retryWhileSlugTaken(Supplier<T> transaction) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return transaction.get();
-            } catch (RuntimeException e) {
-                boolean slugRace = Constraints.violatedUnique(e).filter("articles_slug_key"::equals).isPresent();
-                if (!slugRace || attempt == SLUG_ATTEMPTS) {
+            } catch (Failure.Conflict e) {
+                if (!e.field().equals("slug") || attempt == SLUG_ATTEMPTS) {
                     throw e;
                 }
             }
         }
     }
 
-    private static ApiException notFound() {
-        return new ApiException.NotFound("article");
+    private static Failure notFound() {
+        return new Failure.NotFound("article");
     }
 }

@@ -1,9 +1,8 @@
 package dev.conduit.comments;
 
 import dev.conduit.articles.Articles;
-import dev.conduit.platform.db.Constraints;
-import dev.conduit.platform.http.ApiException;
-import dev.conduit.platform.http.Violations;
+import dev.conduit.platform.domain.Failure;
+import dev.conduit.platform.domain.Violations;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
@@ -29,26 +28,23 @@ public final class Comments {
         var violations = new Violations();
         String text = violations.required("body", body, MAX_BODY, false);
         violations.throwIfAny();
-        return jdbi.withHandle(h -> {
-            long articleId = articles.idOf(h, slug);
-            try {
-                return store.insert(h, articleId, authorId, text);
-            } catch (RuntimeException e) {
-                // the article was deleted between our lookup and the insert
-                throw Constraints.isForeignKeyViolation(e) ? new ApiException.NotFound("article") : e;
-            }
-        });
+        return jdbi.withHandle(h -> store.insert(h, articles.idOf(h, slug), authorId, text));
     }
 
     public void delete(long callerId, String slug, long commentId) {
         jdbi.useHandle(h -> {
             long articleId = articles.idOf(h, slug);
-            long author = store.authorOf(h, articleId, commentId)
-                    .orElseThrow(() -> new ApiException.NotFound("comment"));
+            long author = store.authorOf(h, articleId, commentId).orElseThrow(Comments::notFound);
             if (author != callerId) {
-                throw new ApiException.Forbidden("comment");
+                throw new Failure.Forbidden("comment");
             }
-            store.delete(h, commentId);
+            if (!store.delete(h, commentId)) {
+                throw notFound();
+            }
         });
+    }
+
+    private static Failure notFound() {
+        return new Failure.NotFound("comment");
     }
 }

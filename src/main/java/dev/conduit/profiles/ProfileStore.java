@@ -1,38 +1,44 @@
 package dev.conduit.profiles;
 
+import dev.conduit.platform.db.Refusals;
+import dev.conduit.platform.domain.Failure;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /** All SQL of profiles and follows. */
 final class ProfileStore {
+    /** Either account may be deleted between the lookup and the insert. */
+    private static final Refusals FOLLOW_REFUSALS = Refusals.of(Map.of(
+            "follows_follower_id_fkey", Failure.Unauthorized::accountGone,
+            "follows_followed_id_fkey", () -> new Failure.NotFound("profile")));
+    private static final String FIND = """
+            select u.id, %s
+            from users u
+            where lower(u.username) = lower(:username)
+            """.formatted(Profile.COLUMNS);
+
     /** The target's id and profile as {@code viewer} (null: anonymous) sees it. */
     record Target(long id, Profile profile) {
     }
 
     Optional<Target> find(Handle h, String username, Long viewer) {
-        return h.createQuery("""
-                        select u.id, u.username, u.bio, u.image,
-                               exists(select 1 from follows f
-                                      where f.follower_id = :viewer and f.followed_id = u.id) as following
-                        from users u
-                        where lower(u.username) = lower(:username)
-                        """)
+        return h.createQuery(FIND)
                 .bind("username", username)
                 .bind("viewer", viewer)
-                .map((rs, ctx) -> new Target(rs.getLong("id"), new Profile(rs.getString("username"),
-                        rs.getString("bio"), rs.getString("image"), rs.getBoolean("following"))))
+                .map((rs, ctx) -> new Target(rs.getLong("id"), Profile.from(rs)))
                 .findOne();
     }
 
     /** Idempotent: following twice (or two racing requests) leaves one row. */
     void follow(Handle h, long follower, long followed) {
-        h.createUpdate("""
+        FOLLOW_REFUSALS.on(() -> h.createUpdate("""
                         insert into follows (follower_id, followed_id) values (:follower, :followed)
                         on conflict do nothing
                         """)
                 .bind("follower", follower)
                 .bind("followed", followed)
-                .execute();
+                .execute());
     }
 
     void unfollow(Handle h, long follower, long followed) {

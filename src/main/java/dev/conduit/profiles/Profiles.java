@@ -1,6 +1,7 @@
 package dev.conduit.profiles;
 
-import dev.conduit.platform.http.ApiException;
+import dev.conduit.platform.domain.Failure;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** Viewing profiles and following their owners. */
@@ -14,30 +15,29 @@ public final class Profiles {
     }
 
     public Profile get(String username, Long viewer) {
-        return jdbi.withHandle(h -> store.find(h, username, viewer))
-                .orElseThrow(() -> new ApiException.NotFound("profile")).profile();
+        return jdbi.withHandle(h -> target(h, username, viewer)).profile();
     }
 
     public Profile follow(long viewer, String username) {
         return jdbi.withHandle(h -> {
-            var target = store.find(h, username, viewer).orElseThrow(() -> new ApiException.NotFound("profile"));
+            var target = target(h, username, viewer);
             if (target.id() == viewer) {
-                throw new ApiException.Invalid("profile", "cannot follow yourself");
+                throw new Failure.Invalid("profile", "cannot follow yourself");
             }
             store.follow(h, viewer, target.id());
-            return withFollowing(target.profile(), true);
+            return target.profile().withFollowing(true);
         });
     }
 
     public Profile unfollow(long viewer, String username) {
         return jdbi.withHandle(h -> {
-            var target = store.find(h, username, viewer).orElseThrow(() -> new ApiException.NotFound("profile"));
+            var target = target(h, username, viewer);
             store.unfollow(h, viewer, target.id());
-            return withFollowing(target.profile(), false);
+            return target.profile().withFollowing(false);
         });
     }
 
-    private static Profile withFollowing(Profile p, boolean following) {
-        return new Profile(p.username(), p.bio(), p.image(), following);
+    private ProfileStore.Target target(Handle h, String username, Long viewer) {
+        return store.find(h, username, viewer).orElseThrow(() -> new Failure.NotFound("profile"));
     }
 }

@@ -1,36 +1,21 @@
 package dev.conduit.users;
 
-import static dev.conduit.platform.http.ErrorResponses.methodNotAllowed;
-
 import dev.conduit.platform.http.Auth;
 import dev.conduit.platform.http.Json;
 import dev.conduit.platform.http.JsonBody;
+import dev.conduit.platform.http.RouteTable;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRules;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
 
 /** {@code /users}, {@code /users/login} and {@code /user}. */
-public final class UserRoutes implements HttpService {
-    private final Users users;
-    private final Auth auth;
-
-    public UserRoutes(Users users, Auth auth) {
-        this.users = users;
-        this.auth = auth;
-    }
-
+public record UserRoutes(Users users, Auth auth) implements RouteTable.Group {
     @Override
-    public void routing(HttpRules rules) {
-        rules.post("/users", this::register)
-                .any("/users", methodNotAllowed("POST"))
-                .post("/users/login", this::login)
-                .any("/users/login", methodNotAllowed("POST"))
-                .get("/user", this::current)
-                .put("/user", this::update)
-                .any("/user", methodNotAllowed("GET, PUT"));
+    public void routes(RouteTable.Paths paths) {
+        paths.path("/users", on -> on.post(this::register))
+                .path("/users/login", on -> on.post(this::login))
+                .path("/user", on -> on.get(this::current).put(this::update));
     }
 
     private void register(ServerRequest req, ServerResponse res) {

@@ -1,14 +1,18 @@
 package dev.conduit.users;
 
+import dev.conduit.platform.db.Refusals;
+import dev.conduit.platform.domain.Failure;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /** All SQL of accounts. Username and email match case-insensitively, as their unique indexes do. */
 final class UserStore {
-    static final String USERNAME_KEY = "users_username_key";
-    static final String EMAIL_KEY = "users_email_key";
-
+    /** A racing request took the name between the check and the write: the same answer the check gives. */
+    private static final Refusals TAKEN = Refusals.of(Map.of(
+            "users_username_key", () -> Failure.Conflict.taken("username"),
+            "users_email_key", () -> Failure.Conflict.taken("email")));
     private static final String COLUMNS = "id, username, email, password_hash, bio, image";
     private static final RowMapper<User> USER = (rs, ctx) -> new User(rs.getLong("id"), rs.getString("username"),
             rs.getString("email"), rs.getString("password_hash"), rs.getString("bio"), rs.getString("image"));
@@ -48,7 +52,7 @@ final class UserStore {
     }
 
     User insert(Handle h, String username, String email, String passwordHash) {
-        return h.createQuery("""
+        return TAKEN.on(() -> h.createQuery("""
                         insert into users (username, email, password_hash)
                         values (:username, :email, :passwordHash)
                         returning\s""" + COLUMNS)
@@ -56,12 +60,12 @@ final class UserStore {
                 .bind("email", email)
                 .bind("passwordHash", passwordHash)
                 .map(USER)
-                .one();
+                .one());
     }
 
-    /** Applies the non-null changes; {@code passwordHash} replaces the password when not null. */
+    /** Applies the non-null changes; {@code passwordHash} replaces the password when not null. Empty: no such account. */
     Optional<User> update(Handle h, long id, UserChanges changes, String passwordHash) {
-        return h.createQuery("""
+        return TAKEN.on(() -> h.createQuery("""
                         update users set
                             username      = coalesce(:username, username),
                             email         = coalesce(:email, email),
@@ -80,6 +84,6 @@ final class UserStore {
                 .bind("setImage", changes.setImage())
                 .bind("image", changes.image())
                 .map(USER)
-                .findOne();
+                .findOne());
     }
 }

@@ -51,18 +51,16 @@ class CommentsTest {
         var author = api.register("cowner");
         var commenter = api.register("cwriter");
         String slug = api.createArticle(author, Api.unique("Guarded"), List.of());
-        long id = api.post("/articles/" + slug + "/comments", wrap("comment", "body", "mine"), commenter.token())
-                .at("/comment/id").asLong();
+        long id = api.comment(commenter, slug, "mine");
 
         var byArticleAuthor = api.delete("/articles/" + slug + "/comments/" + id, author.token());
-        assertThat(byArticleAuthor.status()).isEqualTo(403);
-        assertThat(byArticleAuthor.text("/errors/comment/0")).isEqualTo("forbidden");
+        byArticleAuthor.assertError(403, "comment", "forbidden");
         assertThat(api.get("/articles/" + slug + "/comments").at("/comments").size()).isEqualTo(1);
 
-        assertThat(api.delete("/articles/" + slug + "/comments/" + id, null).status()).isEqualTo(401);
+        api.delete("/articles/" + slug + "/comments/" + id, null).assertError(401, "token", "is missing");
         assertThat(api.delete("/articles/" + slug + "/comments/" + id, commenter.token()).status()).isEqualTo(204);
         assertThat(api.get("/articles/" + slug + "/comments").at("/comments").size()).isZero();
-        assertThat(api.delete("/articles/" + slug + "/comments/" + id, commenter.token()).status()).isEqualTo(404);
+        api.delete("/articles/" + slug + "/comments/" + id, commenter.token()).assertError(404, "comment", "not found");
     }
 
     @Test
@@ -70,13 +68,11 @@ class CommentsTest {
         var author = api.register("cpath");
         String one = api.createArticle(author, Api.unique("One"), List.of());
         String two = api.createArticle(author, Api.unique("Two"), List.of());
-        long id = api.post("/articles/" + one + "/comments", wrap("comment", "body", "on one"), author.token())
-                .at("/comment/id").asLong();
+        long id = api.comment(author, one, "on one");
 
         var res = api.delete("/articles/" + two + "/comments/" + id, author.token());
 
-        assertThat(res.status()).isEqualTo(404);
-        assertThat(res.text("/errors/comment/0")).isEqualTo("not found");
+        res.assertError(404, "comment", "not found");
         assertThat(api.get("/articles/" + one + "/comments").at("/comments").size()).isEqualTo(1);
     }
 
@@ -85,21 +81,19 @@ class CommentsTest {
         var author = api.register("cbad");
         String slug = api.createArticle(author, Api.unique("Strict"), List.of());
 
-        var blank = api.post("/articles/" + slug + "/comments", wrap("comment", "body", " "), author.token());
-        assertThat(blank.status()).isEqualTo(422);
-        assertThat(blank.text("/errors/body/0")).isEqualTo("can't be blank");
-        var tooLong = api.post("/articles/" + slug + "/comments",
-                wrap("comment", "body", "x".repeat(Comments.MAX_BODY + 1)), author.token());
-        assertThat(tooLong.text("/errors/body/0")).contains("too long");
-        var missingWrapper = api.post("/articles/" + slug + "/comments", wrap("body", "x", "y"), author.token());
-        assertThat(missingWrapper.text("/errors/comment/0")).isEqualTo("is missing");
-        var badId = api.delete("/articles/" + slug + "/comments/abc", author.token());
-        assertThat(badId.status()).isEqualTo(422);
-        assertThat(badId.text("/errors/id/0")).isEqualTo("must be an integer");
+        String comments = "/articles/" + slug + "/comments";
+        api.post(comments, wrap("comment", "body", " "), author.token()).assertError(422, "body", "can't be blank");
+        api.post(comments, wrap("comment", "body", "x".repeat(Comments.MAX_BODY + 1)), author.token())
+                .assertError(422, "body", "is too long (maximum is 10000 characters)");
+        api.post(comments, wrap("body", "x", "y"), author.token()).assertError(422, "comment", "is missing");
+        api.delete(comments + "/abc", author.token()).assertError(422, "id", "must be an integer");
+        api.delete(comments + "/99999999999999999999", author.token()).assertError(422, "id", "must be an integer");
+        api.delete(comments + "/0", author.token()).assertError(404, "comment", "not found");
 
-        assertThat(api.get("/articles/no-such-slug-xyz/comments").text("/errors/article/0")).isEqualTo("not found");
-        assertThat(api.post("/articles/no-such-slug-xyz/comments", wrap("comment", "body", "x"), author.token())
-                .status()).isEqualTo(404);
+        api.get("/articles/no-such-slug-xyz/comments").assertError(404, "article", "not found");
+        api.post("/articles/no-such-slug-xyz/comments", wrap("comment", "body", "x"), author.token())
+                .assertError(404, "article", "not found");
+        api.delete("/articles/no-such-slug-xyz/comments/1", author.token()).assertError(404, "article", "not found");
         assertThat(api.get("/articles/" + slug + "/comments").at("/comments").size()).isZero();
     }
 }

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.Api;
 import dev.conduit.TestServer;
+import dev.conduit.platform.http.Cors;
+import io.helidon.webserver.WebServer;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** A RealWorld front end served from another origin can call the API from a browser. */
@@ -32,8 +36,41 @@ class CorsTest {
         var error = api.raw("GET", "/user", null, Map.of("Origin", "http://localhost:4200"));
 
         assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
-        assertThat(error.status()).isEqualTo(401);
+        error.assertError(401, "token", "is missing");
         assertThat(error.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+    }
+
+    @Test
+    void withAnAllowListOnlyListedOriginsGetTheHeaders() {
+        var server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false).featuresDiscoverServices(false)
+                .routing(routing -> routing.addFilter(new Cors(Set.of("https://app.example", "http://localhost:4200")))
+                        .get("/api/tags", (req, res) -> res.send("{}")))
+                .build()
+                .start();
+        try {
+            var api = new Api("http://127.0.0.1:" + server.port() + "/api");
+            var listed = api.raw("GET", "/tags", null, Map.of("Origin", "https://app.example"));
+            assertThat(listed.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
+            assertThat(listed.headers().allValues("Vary")).contains("Origin");
+
+            var preflight = api.raw("OPTIONS", "/tags", null, Map.of("Origin", "http://localhost:4200",
+                    "Access-Control-Request-Method", "GET"));
+            assertThat(preflight.status()).isEqualTo(204);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains("http://localhost:4200");
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).isPresent();
+
+            for (String other : List.of("https://evil.example", "https://app.example.evil", "null")) {
+                var refused = api.raw("GET", "/tags", null, Map.of("Origin", other));
+                assertThat(refused.status()).as(other).isEqualTo(200);
+                assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).as(other).isEmpty();
+                var refusedPreflight = api.raw("OPTIONS", "/tags", null, Map.of("Origin", other,
+                        "Access-Control-Request-Method", "GET"));
+                assertThat(refusedPreflight.headers().map().keySet()).as(other)
+                        .noneMatch(name -> name.toLowerCase().startsWith("access-control-"));
+            }
+        } finally {
+            server.stop();
+        }
     }
 
     @Test

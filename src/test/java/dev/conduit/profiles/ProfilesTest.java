@@ -74,19 +74,17 @@ class ProfilesTest {
 
         var res = api.post("/profiles/" + me.username() + "/follow", null, me.token());
 
-        assertThat(res.status()).isEqualTo(422);
-        assertThat(res.text("/errors/profile/0")).isEqualTo("cannot follow yourself");
+        res.assertError(422, "profile", "cannot follow yourself");
     }
 
     @Test
     void unknownProfilesAre404AndFollowNeedsAuth() {
         var user = api.register("ghostfan");
 
-        assertThat(api.get("/profiles/no-such-user-xyz").text("/errors/profile/0")).isEqualTo("not found");
-        assertThat(api.post("/profiles/no-such-user-xyz/follow", null, user.token()).status()).isEqualTo(404);
-        assertThat(api.delete("/profiles/no-such-user-xyz/follow", user.token()).status()).isEqualTo(404);
-        var anonymous = api.post("/profiles/" + user.username() + "/follow", null, null);
-        assertThat(anonymous.status()).isEqualTo(401);
-        assertThat(anonymous.text("/errors/token/0")).isEqualTo("is missing");
+        api.get("/profiles/no-such-user-xyz").assertError(404, "profile", "not found");
+        api.post("/profiles/no-such-user-xyz/follow", null, user.token()).assertError(404, "profile", "not found");
+        api.delete("/profiles/no-such-user-xyz/follow", user.token()).assertError(404, "profile", "not found");
+        api.post("/profiles/" + user.username() + "/follow", null, null).assertError(401, "token", "is missing");
+        api.delete("/profiles/" + user.username() + "/follow", null).assertError(401, "token", "is missing");
     }
 }

@@ -6,10 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.conduit.Api;
 import dev.conduit.TestServer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class UsersTest {
+    private static final String USERNAME_RULE =
+            "may contain only letters, digits, '_', '-' and '.', and needs a letter or digit";
+    private static final Map<String, List<String>> ALL_BLANK = Map.of(
+            "username", List.of("can't be blank"), "email", List.of("can't be blank"),
+            "password", List.of("can't be blank"));
     private final Api api = TestServer.api();
 
     @Test
@@ -31,39 +37,33 @@ class UsersTest {
     void registerRejectsBlankFieldsAllAtOnce() {
         var res = api.post("/users", wrap("user", "username", " ", "email", "", "password", ""), null);
 
-        assertThat(res.status()).isEqualTo(422);
-        assertThat(res.text("/errors/username/0")).isEqualTo("can't be blank");
-        assertThat(res.text("/errors/email/0")).isEqualTo("can't be blank");
-        assertThat(res.text("/errors/password/0")).isEqualTo("can't be blank");
+        res.assertErrors(422, ALL_BLANK);
     }
 
     @Test
     void registerRejectsMissingFields() {
         var res = api.post("/users", wrap("user"), null);
 
-        assertThat(res.status()).isEqualTo(422);
-        assertThat(res.at("/errors").fieldNames()).toIterable().contains("username", "email", "password");
+        res.assertErrors(422, ALL_BLANK);
     }
 
     @Test
     void registerValidatesFormatsAndLengths() {
         var res = api.post("/users", wrap("user", "username", "has space", "email", "not-an-email",
                 "password", "short"), null);
-        assertThat(res.status()).isEqualTo(422);
-        assertThat(res.text("/errors/username/0")).contains("letters, digits");
-        assertThat(res.text("/errors/email/0")).isEqualTo("is invalid");
-        assertThat(res.text("/errors/password/0")).contains("too short");
+        res.assertErrors(422, Map.of(
+                "username", List.of(USERNAME_RULE),
+                "email", List.of("is invalid"),
+                "password", List.of("is too short (minimum is 8 characters)")));
 
         for (String unreachable : new String[] {".", "..", "-_"}) {
-            var res2 = api.post("/users", wrap("user", "username", unreachable, "email", Api.unique("dots") + "@x.io",
-                    "password", "password123"), null);
-            assertThat(res2.status()).as(unreachable).isEqualTo(422);
+            api.post("/users", wrap("user", "username", unreachable, "email", Api.unique("dots") + "@x.io",
+                    "password", "password123"), null).assertError(422, "username", USERNAME_RULE);
         }
 
-        var tooLong = api.post("/users", wrap("user", "username", "u".repeat(Users.MAX_USERNAME + 1),
+        var tooLong = api.post("/users", wrap("user", "username", "u".repeat(UserRules.MAX_USERNAME + 1),
                 "email", "x@example.com", "password", "password123"), null);
-        assertThat(tooLong.status()).isEqualTo(422);
-        assertThat(tooLong.text("/errors/username/0")).contains("too long");
+        tooLong.assertError(422, "username", "is too long (maximum is 40 characters)");
     }
 
     @Test
@@ -72,13 +72,11 @@ class UsersTest {
 
         var sameName = api.post("/users", wrap("user", "username", user.username().toUpperCase(),
                 "email", Api.unique("other") + "@example.com", "password", "password123"), null);
-        assertThat(sameName.status()).isEqualTo(409);
-        assertThat(sameName.text("/errors/username/0")).isEqualTo("has already been taken");
+        sameName.assertError(409, "username", "has already been taken");
 
         var sameEmail = api.post("/users", wrap("user", "username", Api.unique("other"),
                 "email", user.email().toUpperCase(), "password", "password123"), null);
-        assertThat(sameEmail.status()).isEqualTo(409);
-        assertThat(sameEmail.text("/errors/email/0")).isEqualTo("has already been taken");
+        sameEmail.assertError(409, "email", "has already been taken");
     }
 
     @Test
@@ -101,19 +99,15 @@ class UsersTest {
         var unknownEmail = api.post("/users/login", wrap("user", "email", "nobody-" + user.email(),
                 "password", user.password()), null);
 
-        for (var res : new Api.Response[] {wrongPassword, unknownEmail}) {
-            assertThat(res.status()).isEqualTo(401);
-            assertThat(res.text("/errors/credentials/0")).isEqualTo("invalid");
-        }
+        wrongPassword.assertError(401, "credentials", "invalid");
+        unknownEmail.assertError(401, "credentials", "invalid");
     }
 
     @Test
     void loginRequiresEmailAndPassword() {
         var res = api.post("/users/login", wrap("user", "email", "", "password", ""), null);
 
-        assertThat(res.status()).isEqualTo(422);
-        assertThat(res.text("/errors/email/0")).isEqualTo("can't be blank");
-        assertThat(res.text("/errors/password/0")).isEqualTo("can't be blank");
+        res.assertErrors(422, Map.of("email", List.of("can't be blank"), "password", List.of("can't be blank")));
     }
 
     @Test
@@ -130,10 +124,7 @@ class UsersTest {
 
     @Test
     void currentUserWithoutTokenIs401() {
-        var res = api.get("/user");
-
-        assertThat(res.status()).isEqualTo(401);
-        assertThat(res.text("/errors/token/0")).isEqualTo("is missing");
+        api.get("/user").assertError(401, "token", "is missing");
     }
 
     @Test
@@ -171,14 +162,14 @@ class UsersTest {
         var nullEmail = new HashMap<String, Object>();
         nullEmail.put("email", null);
 
-        assertThat(api.put("/user", Map.of("user", nullEmail), user.token()).status()).isEqualTo(422);
-        assertThat(api.put("/user", wrap("user", "username", ""), user.token()).status()).isEqualTo(422);
-        assertThat(api.put("/user", wrap("user", "image", "javascript:alert(1)"), user.token()).status())
-                .isEqualTo(422);
-        assertThat(api.put("/user", wrap("user", "password", "short"), user.token()).status()).isEqualTo(422);
-        var empty = api.put("/user", wrap("user"), user.token());
-        assertThat(empty.status()).isEqualTo(422);
-        assertThat(empty.text("/errors/user/0")).contains("at least one field");
+        api.put("/user", Map.of("user", nullEmail), user.token()).assertError(422, "email", "can't be blank");
+        api.put("/user", wrap("user", "username", ""), user.token()).assertError(422, "username", "can't be blank");
+        api.put("/user", wrap("user", "image", "javascript:alert(1)"), user.token())
+                .assertError(422, "image", "must be an http or https URL");
+        api.put("/user", wrap("user", "password", "short"), user.token())
+                .assertError(422, "password", "is too short (minimum is 8 characters)");
+        api.put("/user", wrap("user"), user.token())
+                .assertError(422, "user", "must contain at least one field to change");
 
         var after = api.get("/user", user.token());
         assertThat(after.text("/user/email")).isEqualTo(user.email());
@@ -193,8 +184,7 @@ class UsersTest {
 
         var res = api.put("/user", wrap("user", "username", taken.username()), user.token());
 
-        assertThat(res.status()).isEqualTo(409);
-        assertThat(res.text("/errors/username/0")).isEqualTo("has already been taken");
+        res.assertError(409, "username", "has already been taken");
         assertThat(api.get("/user", user.token()).text("/user/username")).isEqualTo(user.username());
     }
 
@@ -214,8 +204,8 @@ class UsersTest {
         var res = api.put("/user", wrap("user", "password", "a-new-password"), user.token());
         assertThat(res.status()).isEqualTo(200);
 
-        assertThat(api.post("/users/login", wrap("user", "email", user.email(), "password", user.password()), null)
-                .status()).isEqualTo(401);
+        api.post("/users/login", wrap("user", "email", user.email(), "password", user.password()), null)
+                .assertError(401, "credentials", "invalid");
         assertThat(api.post("/users/login", wrap("user", "email", user.email(), "password", "a-new-password"), null)
                 .status()).isEqualTo(200);
         assertThat(api.get("/user", user.token()).status()).isEqualTo(200);
@@ -231,6 +221,6 @@ class UsersTest {
         assertThat(res.status()).isEqualTo(200);
         assertThat(api.get("/user", res.text("/user/token")).text("/user/username")).isEqualTo(newName);
         assertThat(api.get("/profiles/" + newName).status()).isEqualTo(200);
-        assertThat(api.get("/profiles/" + user.username()).status()).isEqualTo(404);
+        api.get("/profiles/" + user.username()).assertError(404, "profile", "not found");
     }
 }

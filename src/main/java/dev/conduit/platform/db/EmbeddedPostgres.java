@@ -2,7 +2,6 @@ package dev.conduit.platform.db;
 
 import com.sun.security.auth.module.UnixSystem;
 import dev.conduit.platform.security.SecretFile;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -19,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -52,10 +52,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         this.commandPrefix = commandPrefix;
         this.port = port;
         this.lock = lock;
-    }
-
-    /** The JDBC URL, user and password Conduit connects with. */
-    public record Connection(String jdbcUrl, String user, String password) {
     }
 
     /**
@@ -103,7 +99,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * Makes sure the application role and its database exist (they are created on the first start), and
      * returns how to connect as that role.
      */
-    public Connection connection() {
+    public DatabaseTarget prepareApplicationRole() {
         try {
             String superPassword = superuserPassword();
             String appPassword = SecretFile.readOrCreate(dataDir.resolve(APP_PASSWORD_FILE)).value();
@@ -122,7 +118,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     statement.execute("create database " + DATABASE + " owner " + APP_ROLE);
                 }
             }
-            return new Connection(url(DATABASE), APP_ROLE, appPassword);
+            return new DatabaseTarget(url(DATABASE), Optional.of(APP_ROLE), Optional.of(appPassword));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
@@ -180,7 +176,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         // The data directory lock guarantees no live Conduit owns this cluster: a server still running on it
         // was left by a process that was killed, and is stopped before ours starts.
         if (Files.exists(clusterDir.resolve("postmaster.pid"))
-                && runStatus(List.of("pg_ctl", "-D", clusterDir.toString(), "status")) == 0) {
+                && runAsOwner(List.of("pg_ctl", "-D", clusterDir.toString(), "status")).succeeded()) {
             LOG.log(System.Logger.Level.WARNING, "Stopping an embedded PostgreSQL left running by an earlier process");
             run(List.of("pg_ctl", "-D", clusterDir.toString(), "-m", "fast", "-w", "stop"));
         }
@@ -193,25 +189,19 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private void run(List<String> command) throws IOException {
-        int status = runStatus(command);
-        if (status != 0) {
-            throw new IOException(command.getFirst() + " exited with " + status
-                    + " (see its messages above and " + clusterDir.resolve("server.log") + ")");
+        var result = runAsOwner(command);
+        if (!result.succeeded()) {
+            throw new IOException(command.getFirst() + " exited with " + result.status() + ": " + result.output()
+                    + " (see also " + clusterDir.resolve("server.log") + ")");
         }
     }
 
     /** Runs one of the server's programs as the cluster's account. */
-    private int runStatus(List<String> command) throws IOException {
+    private Commands.Result runAsOwner(List<String> command) throws IOException {
         List<String> full = new ArrayList<>(commandPrefix);
         full.add(binDir.resolve("bin").resolve(command.getFirst()).toString());
         full.addAll(command.subList(1, command.size()));
-        // progress chatter (stdout) is dropped; errors (stderr) reach the console
-        Process process = new ProcessBuilder(full).directory(binDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        return Commands.exitStatus(process, command.getFirst(), Duration.ofMinutes(3));
+        return Commands.run(full, Duration.ofMinutes(3));
     }
 
     /**

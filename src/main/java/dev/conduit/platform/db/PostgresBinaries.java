@@ -16,12 +16,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * PostgreSQL's binaries, unpacked from zonky's Maven Central artifact into the system temp directory (every
@@ -56,7 +56,7 @@ final class PostgresBinaries {
             if (Files.exists(target.resolve(COMPLETE))) {
                 return target;
             }
-            deleteTree(target);
+            PathUtils.deleteDirectory(target);
         }
         Path staging = Files.createTempDirectory(target.getParent(), target.getFileName() + ".staging");
         try {
@@ -64,7 +64,7 @@ final class PostgresBinaries {
             Files.createFile(staging.resolve(COMPLETE));
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            deleteTree(staging);
+            PathUtils.deleteDirectory(staging);
             // a concurrent start of ours may have won the rename; anything else is a real failure
             if (!Files.exists(target.resolve(COMPLETE))) {
                 throw e;
@@ -122,14 +122,4 @@ final class PostgresBinaries {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

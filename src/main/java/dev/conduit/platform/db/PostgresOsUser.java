@@ -2,7 +2,6 @@ package dev.conduit.platform.db;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -37,13 +36,13 @@ final class PostgresOsUser {
      * the one capability to pass through folders (DAC_READ_SEARCH), and the log says so.
      */
     static PostgresOsUser forCluster(String name, Path clusterDir, boolean takeOwnership) throws IOException {
-        if (run(List.of("id", "-u", name)) != 0) {
+        if (!run(List.of("id", "-u", name)).succeeded()) {
             LOG.log(System.Logger.Level.INFO, "Creating the system account '" + name + "' for PostgreSQL");
-            int status = run(List.of("useradd", "--system", "--user-group", "--no-create-home",
+            var added = run(List.of("useradd", "--system", "--user-group", "--no-create-home",
                     "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name));
             // another Conduit starting at the same moment may have created it first
-            if (status != 0 && run(List.of("id", "-u", name)) != 0) {
-                throw new IOException("cannot create the OS account '" + name + "' (useradd exited with " + status
+            if (!added.succeeded() && !run(List.of("id", "-u", name)).succeeded()) {
+                throw new IOException("cannot create the OS account '" + name + "' (useradd: " + added.output()
                         + "); create it or set EMBEDDED_POSTGRES_OS_USER to an existing unprivileged account");
             }
         }
@@ -69,10 +68,6 @@ final class PostgresOsUser {
         return new PostgresOsUser(name, group, withSeparator(withCapability));
     }
 
-    String name() {
-        return name;
-    }
-
     /** Prepended to a command to run it as this account. */
     List<String> commandPrefix() {
         return commandPrefix;
@@ -95,7 +90,7 @@ final class PostgresOsUser {
     private boolean canReach(Path dir) throws IOException {
         var command = new ArrayList<>(commandPrefix);
         command.addAll(List.of("test", "-x", dir.toString()));
-        return run(command) == 0;
+        return run(command).succeeded();
     }
 
     private static List<String> withSeparator(List<String> prefix) {
@@ -113,18 +108,15 @@ final class PostgresOsUser {
         }
     }
 
-    private static int run(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return Commands.exitStatus(process, command.getFirst(), Duration.ofMinutes(1));
+    private static Commands.Result run(List<String> command) throws IOException {
+        return Commands.run(command, Duration.ofMinutes(1));
     }
 
     private static String output(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (Commands.exitStatus(process, command.getFirst(), Duration.ofMinutes(1)) != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out);
+        var result = run(command);
+        if (!result.succeeded()) {
+            throw new IOException(String.join(" ", command) + " failed: " + result.output());
         }
-        return out;
+        return result.output();
     }
 }

@@ -1,5 +1,6 @@
 package dev.conduit.platform.http;
 
+import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.security.Tokens;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -21,7 +22,7 @@ public final class Auth {
     }
 
     public Caller required(ServerRequest req) {
-        return optional(req).orElseThrow(() -> new ApiException.Unauthorized("token", "is missing"));
+        return optional(req).orElseThrow(() -> new Failure.Unauthorized("token", "is missing"));
     }
 
     public Optional<Caller> optional(ServerRequest req) {
@@ -33,16 +34,16 @@ public final class Auth {
         int space = value.indexOf(' ');
         String scheme = space < 0 ? value : value.substring(0, space);
         if (!scheme.equalsIgnoreCase("Token") && !scheme.equalsIgnoreCase("Bearer")) {
-            throw new ApiException.Unauthorized("token", "must use the Token or Bearer scheme");
+            throw new Failure.Unauthorized("token", "must use the Token or Bearer scheme");
         }
         String token = space < 0 ? "" : value.substring(space + 1).strip();
         if (token.isEmpty()) {
-            throw new ApiException.Unauthorized("token", "is missing");
+            throw new Failure.Unauthorized("token", "is missing");
         }
         try {
             return Optional.of(new Caller(tokens.verify(token), token));
         } catch (Tokens.InvalidToken e) {
-            throw new ApiException.Unauthorized("token", e.getMessage());
+            throw new Failure.Unauthorized("token", e.getMessage());
         }
     }
 

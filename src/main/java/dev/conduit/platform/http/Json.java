@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.module.blackbird.BlackbirdModule;
+import dev.conduit.platform.domain.Failure;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -31,7 +32,7 @@ public final class Json {
     private static final DateTimeFormatter ISO_MILLIS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new BlackbirdModule())
             .addModule(new SimpleModule().addSerializer(Instant.class, new StdSerializer<>(Instant.class) {
                 @Override
@@ -65,7 +66,7 @@ public final class Json {
         send(res, Status.OK_200, body);
     }
 
-    /** Parses a request body; syntax errors are the client's ({@link ApiException.Malformed}, 400). */
+    /** Parses a request body; syntax errors are the client's ({@link Failure.Malformed}, 400). */
     static JsonNode parse(byte[] bytes) {
         if (bytes.length == 0) {
             return MAPPER.nullNode();
@@ -73,7 +74,7 @@ public final class Json {
         try {
             return MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw new ApiException.Malformed("body", "is not valid JSON");
+            throw new Failure.Malformed("body", "is not valid JSON");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.conduit.platform.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.conduit.platform.domain.Failure;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,17 +21,17 @@ public final class JsonBody {
     public static JsonBody read(ServerRequest req, String wrapper) {
         JsonNode root = req.content().hasEntity() ? Json.parse(req.content().as(byte[].class)) : null;
         if (root == null || root.isNull()) {
-            throw new ApiException.Invalid(wrapper, "is missing");
+            throw new Failure.Invalid(wrapper, "is missing");
         }
         if (!root.isObject()) {
-            throw new ApiException.Invalid("body", "must be a JSON object with a \"" + wrapper + "\" field");
+            throw new Failure.Invalid("body", "must be a JSON object with a \"" + wrapper + "\" field");
         }
         JsonNode inner = root.get(wrapper);
         if (inner == null || inner.isNull()) {
-            throw new ApiException.Invalid(wrapper, "is missing");
+            throw new Failure.Invalid(wrapper, "is missing");
         }
         if (!inner.isObject()) {
-            throw new ApiException.Invalid(wrapper, "must be an object");
+            throw new Failure.Invalid(wrapper, "must be an object");
         }
         return new JsonBody(inner);
     }
@@ -47,9 +48,9 @@ public final class JsonBody {
             return null;
         }
         if (!node.isTextual()) {
-            throw new ApiException.Invalid(name, "must be a string");
+            throw new Failure.Invalid(name, "must be a string");
         }
-        return storable(name, node.textValue());
+        return StorableText.check(name, node.textValue());
     }
 
     /**
@@ -61,25 +62,6 @@ public final class JsonBody {
         return value == null && has(name) ? "" : value;
     }
 
-    /** PostgreSQL text holds neither NUL nor half of a surrogate pair (it would store "?" silently). */
-    private static String storable(String field, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\0') {
-                throw new ApiException.Invalid(field, "must not contain NUL characters");
-            }
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < value.length()
-                        && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    i++;
-                } else {
-                    throw new ApiException.Invalid(field, "must be valid Unicode text");
-                }
-            }
-        }
-        return value;
-    }
-
     /** The list of strings, or null when absent or JSON null. */
     public List<String> textList(String name) {
         JsonNode node = fields.get(name);
@@ -87,14 +69,14 @@ public final class JsonBody {
             return null;
         }
         if (!node.isArray()) {
-            throw new ApiException.Invalid(name, "must be an array of strings");
+            throw new Failure.Invalid(name, "must be an array of strings");
         }
         var values = new ArrayList<String>(node.size());
         for (JsonNode item : node) {
             if (!item.isTextual()) {
-                throw new ApiException.Invalid(name, "must be an array of strings");
+                throw new Failure.Invalid(name, "must be an array of strings");
             }
-            values.add(storable(name, item.textValue()));
+            values.add(StorableText.check(name, item.textValue()));
         }
         return values;
     }

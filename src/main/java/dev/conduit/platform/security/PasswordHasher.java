@@ -3,7 +3,7 @@ package dev.conduit.platform.security;
 import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
-import dev.conduit.platform.http.ApiException;
+import dev.conduit.platform.domain.Failure;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +19,18 @@ public final class PasswordHasher {
     private static final Argon2Function ARGON2ID = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
 
     private final Semaphore permits;
+    private final Duration maxWait;
     /** Verified against when the user does not exist, so a miss costs as much as a wrong password. */
     private final String decoy;
 
     public PasswordHasher(int concurrency) {
-        this.permits = new Semaphore(concurrency, true);
+        this(new Semaphore(concurrency, true), MAX_WAIT);
+    }
+
+    /** Hashes while holding one of {@code permits}, waiting at most {@code maxWait} for one. */
+    PasswordHasher(Semaphore permits, Duration maxWait) {
+        this.permits = permits;
+        this.maxWait = maxWait;
         this.decoy = hash("decoy password, never matches a real account");
     }
 
@@ -44,12 +51,12 @@ public final class PasswordHasher {
 
     private <T> T bounded(Supplier<T> work) {
         try {
-            if (!permits.tryAcquire(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new ApiException.Overloaded();
+            if (!permits.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new Failure.Overloaded();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException.Overloaded();
+            throw new Failure.Overloaded();
         }
         try {
             return work.get();

@@ -10,7 +10,7 @@ class EmbeddedDatabaseTest {
     @Test
     void theApplicationIsNotASuperuserSoItsSqlCannotReachServerFiles() {
         assumeTrue(System.getenv("DATABASE_URL") == null, "only the embedded server's roles are ours to check");
-        var jdbi = TestServer.app().database().jdbi();
+        var jdbi = TestServer.database();
 
         boolean superuser = jdbi.withHandle(h -> h.createQuery(
                 "select rolsuper from pg_roles where rolname = current_user").mapTo(Boolean.class).one());

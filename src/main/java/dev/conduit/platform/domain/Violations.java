@@ -1,4 +1,4 @@
-package dev.conduit.platform.http;
+package dev.conduit.platform.domain;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Collects every field problem of a request so the client hears about all of them at once (422). */
+/** Collects every field problem of a request, so the client hears about all of them at once. */
 public final class Violations {
-    public static final String BLANK = "can't be blank";
+    private static final String BLANK = "can't be blank";
 
     private final Map<String, List<String>> errors = new LinkedHashMap<>();
 
@@ -36,9 +36,10 @@ public final class Violations {
         return value;
     }
 
+    /** Throws {@link Failure.Invalid} with everything collected, if anything was. */
     public void throwIfAny() {
         if (!errors.isEmpty()) {
-            throw new ApiException.Invalid(Collections.unmodifiableMap(errors));
+            throw new Failure.Invalid(Collections.unmodifiableMap(errors));
         }
     }
 }

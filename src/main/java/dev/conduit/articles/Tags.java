@@ -1,0 +1,32 @@
+package dev.conduit.articles;
+
+import dev.conduit.platform.domain.Violations;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/** An article's tags as stored: trimmed, none blank, each once, in the order given. */
+final class Tags {
+    static final int MAX_TAGS = 20;
+    static final int MAX_TAG = 50;
+
+    private Tags() {
+    }
+
+    /** {@code raw} trimmed and without repeats; blank or over-long tags, or too many, are violations. */
+    static List<String> normalize(Violations violations, List<String> raw) {
+        var unique = new LinkedHashSet<String>();
+        for (String tag : raw) {
+            if (tag.isBlank()) {
+                violations.add("tagList", "can't contain blank tags");
+            } else if (tag.strip().length() > MAX_TAG) {
+                violations.add("tagList", "tags are at most " + MAX_TAG + " characters");
+            } else {
+                unique.add(tag.strip());
+            }
+        }
+        if (unique.size() > MAX_TAGS) {
+            violations.add("tagList", "can have at most " + MAX_TAGS + " tags");
+        }
+        return List.copyOf(unique);
+    }
+}

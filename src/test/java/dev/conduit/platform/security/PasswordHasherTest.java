@@ -1,0 +1,45 @@
+package dev.conduit.platform.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.conduit.platform.domain.Failure;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import org.junit.jupiter.api.Test;
+
+class PasswordHasherTest {
+    @Test
+    void hashesAreArgon2idAtOwaspParametersWithAFreshSaltEach() {
+        var hasher = new PasswordHasher(1);
+
+        String first = hasher.hash("correct horse");
+        String second = hasher.hash("correct horse");
+
+        assertThat(first).startsWith("$argon2id$v=19$m=19456,t=2,p=1$").isNotEqualTo(second);
+        assertThat(hasher.matches("correct horse", first)).isTrue();
+        assertThat(hasher.matches("correct horse", second)).isTrue();
+        assertThat(hasher.matches("Correct horse", first)).isFalse();
+        assertThat(hasher.matchesNothing("correct horse")).isFalse();
+    }
+
+    @Test
+    void whenEveryHasherStaysBusyTheCallerIsToldToRetryAndNothingLeaks() throws InterruptedException {
+        var permits = new Semaphore(1);
+        var hasher = new PasswordHasher(permits, Duration.ofMillis(20));
+        String hash = hasher.hash("password123");
+
+        permits.acquire(); // the one hasher is busy for longer than a caller waits
+        try {
+            assertThatThrownBy(() -> hasher.hash("password123")).isInstanceOf(Failure.Overloaded.class);
+            assertThatThrownBy(() -> hasher.matches("password123", hash)).isInstanceOf(Failure.Overloaded.class);
+            assertThatThrownBy(() -> hasher.matchesNothing("password123")).isInstanceOf(Failure.Overloaded.class);
+            assertThat(permits.availablePermits()).isZero();
+        } finally {
+            permits.release();
+        }
+
+        assertThat(hasher.matches("password123", hash)).isTrue();
+        assertThat(permits.availablePermits()).isOne();
+    }
+}
