@@ -34,10 +34,13 @@ final class ArticleStore {
         }
     }
 
-    /** Every article answer comes from this select; {@code %s} is {@code a.body} or {@code null} for lists. */
+    /**
+     * Every article answer comes from this select; {@code %s} is {@code a.body} or {@code null} for lists. Tags
+     * sort by code point ("C"), so every PostgreSQL server, whatever its locale, gives the same order.
+     */
     private static final String SELECT_VIEW = """
             select a.slug, a.title, a.description, %s as body, a.created_at, a.updated_at, a.favorites_count,
-                   array(select t.tag from article_tags t where t.article_id = a.id order by t.position)
+                   array(select t.tag from article_tags t where t.article_id = a.id order by t.tag collate "C")
                        as tag_list,
                    exists(select 1 from favorites f where f.article_id = a.id and f.user_id = :viewer) as favorited,
                    %s
@@ -171,7 +174,7 @@ final class ArticleStore {
                 .execute());
     }
 
-    /** Replaces the article's tags with {@code tags}, keeping their order. */
+    /** Replaces the article's tags with {@code tags}. */
     void replaceTags(Handle h, long articleId, List<String> tags) {
         h.createUpdate("delete from article_tags where article_id = :id").bind("id", articleId).execute();
         insertTags(h, articleId, tags);
@@ -181,11 +184,7 @@ final class ArticleStore {
         if (tags.isEmpty()) {
             return;
         }
-        h.createUpdate("""
-                        insert into article_tags (article_id, tag, position)
-                        select :id, t.tag, t.position::smallint
-                        from unnest(cast(:tags as text[])) with ordinality as t(tag, position)
-                        """)
+        h.createUpdate("insert into article_tags (article_id, tag) select :id, unnest(cast(:tags as text[]))")
                 .bind("id", articleId)
                 .bindArray("tags", String.class, tags)
                 .execute();

@@ -4,7 +4,7 @@ import dev.conduit.platform.domain.Violations;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** An article's tags as stored: trimmed, none blank, each once, in the order given. */
+/** An article's tags as stored: trimmed, none blank, each once (the stored list is read back sorted by name). */
 final class Tags {
     static final int MAX_TAGS = 20;
     static final int MAX_TAG = 50;
