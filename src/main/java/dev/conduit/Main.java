@@ -67,8 +67,9 @@ public final class Main {
         var app = new Main();
         // installed before anything starts: a stop during start-up waits for it, then stops what started
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
+        int port;
         try {
-            app.startAll(config, StatementListener.NONE);
+            port = app.startAll(config, StatementListener.NONE);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Conduit could not start: " + e.getMessage(), e);
             System.exit(1);
@@ -77,7 +78,8 @@ public final class Main {
         // from the JVM's start (the process may have begun earlier, as ./conduit building first)
         Duration startup = Duration.between(
                 Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()), Instant.now());
-        LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + config.host() + ":" + app.port()
+        // the port startAll returned: a stop that came during start-up has already run by now
+        LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + config.host() + ":" + port
                 + "/api (started in " + startup.toMillis() + " ms)");
     }
 
@@ -93,7 +95,8 @@ public final class Main {
         return app;
     }
 
-    private synchronized void startAll(Config config, StatementListener statements) {
+    /** Returns the port listened on. */
+    private synchronized int startAll(Config config, StatementListener statements) {
         // 1. PostgreSQL: the server DATABASE_URL names, or our own
         DatabaseTarget target;
         if (config.database().isPresent()) {
@@ -134,7 +137,7 @@ public final class Main {
                 .directHandlers(jsonDirectHandlers())
                 .routing(routing -> {
                     ErrorResponses.register(routing);
-                    routing.addFilter(new Cors(config.corsAllowedOrigins()));
+                    routing.addFilter(new Cors(config.corsAllowedOrigins(), api));
                     api.register(routing,
                             new UserRoutes(users, auth),
                             new ProfileRoutes(profiles, auth),
@@ -144,6 +147,7 @@ public final class Main {
                 })
                 .build()
                 .start();
+        return server.port();
     }
 
     public int port() {

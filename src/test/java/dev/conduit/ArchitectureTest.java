@@ -13,7 +13,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
-/** The shape of the code (design.md): dependencies point one way, HTTP stays at the edge, SQL stays in stores. */
+/** The shape of the code: dependencies point one way, HTTP stays at the edge, SQL runs only in stores. */
 @AnalyzeClasses(packages = "dev.conduit", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] FEATURES = {

@@ -101,6 +101,17 @@ class DeletedMeanwhileTest {
     }
 
     @Test
+    void writingFromAnAccountDeletedBefore() {
+        var author = api.register("vanishing");
+        deleteAccount(author);
+
+        // nothing to look up first: the insert itself finds the account gone
+        api.post("/articles", wrap("article", "title", "t", "description", "d", "body", "b"), author.token())
+                .assertError(401, "token", ACCOUNT_GONE);
+        api.get("/user", author.token()).assertError(401, "token", ACCOUNT_GONE);
+    }
+
+    @Test
     void renamingAnAccountDeletedMeanwhile() {
         var user = api.register("vanishing");
 

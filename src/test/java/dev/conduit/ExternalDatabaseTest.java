@@ -2,7 +2,6 @@ package dev.conduit;
 
 import static dev.conduit.Api.wrap;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,14 +71,9 @@ class ExternalDatabaseTest {
         }
     }
 
-    /** The environment of an instance using the shared test server's PostgreSQL through DATABASE_URL. */
+    /** The environment of a second instance on the shared test server's PostgreSQL. */
     private static HashMap<String, String> onSharedDatabase(Path ownDir, int poolSize) {
-        assumeTrue(System.getenv("DATABASE_URL") == null, "the shared server must run the embedded database");
-        var target = TestServer.target();
         var env = new HashMap<>(TestServer.environment(ownDir));
-        env.put("DATABASE_URL", target.jdbcUrl());
-        env.put("DATABASE_USER", target.user().orElseThrow());
-        env.put("DATABASE_PASSWORD", target.password().orElseThrow());
         env.put("DATABASE_POOL_SIZE", Integer.toString(poolSize));
         return env;
     }

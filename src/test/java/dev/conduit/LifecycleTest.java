@@ -59,15 +59,15 @@ class LifecycleTest {
         int requests = 6;
         // each registration checks its name, then hashes its password (a few at a time), then inserts
         var checked = new CountDownLatch(requests);
+        var names = new ArrayList<String>();
         Main app = Main.start(Config.from(embeddedWithoutJwtSecret(dataDir)), sql -> {
             if (sql.contains("username_taken")) {
                 checked.countDown();
             }
         });
-        var api = new Api("http://127.0.0.1:" + app.port() + "/api");
-        var results = new ArrayList<Future<Api.Response>>();
-        var names = new ArrayList<String>();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            var api = new Api("http://127.0.0.1:" + app.port() + "/api");
+            var results = new ArrayList<Future<Api.Response>>();
             for (int i = 0; i < requests; i++) {
                 String name = Api.unique("inflight");
                 names.add(name);
@@ -79,15 +79,18 @@ class LifecycleTest {
             for (var result : results) {
                 assertThat(result.get().status()).isEqualTo(201);
             }
-        }
-        Main again = Main.start(Config.from(embeddedWithoutJwtSecret(dataDir)), sql -> { });
-        try {
-            var restarted = new Api("http://127.0.0.1:" + again.port() + "/api");
-            for (String name : names) {
-                assertThat(restarted.get("/profiles/" + name).status()).as(name).isEqualTo(200);
+
+            Main again = Main.start(Config.from(embeddedWithoutJwtSecret(dataDir)), sql -> { });
+            try {
+                var restarted = new Api("http://127.0.0.1:" + again.port() + "/api");
+                for (String name : names) {
+                    assertThat(restarted.get("/profiles/" + name).status()).as(name).isEqualTo(200);
+                }
+            } finally {
+                again.stop();
             }
         } finally {
-            again.stop();
+            app.stop();
             TestServer.deleteTree(dataDir);
         }
     }

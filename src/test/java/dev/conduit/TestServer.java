@@ -1,6 +1,7 @@
 package dev.conduit;
 
 import dev.conduit.platform.db.DatabaseTarget;
+import dev.conduit.platform.db.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,16 +14,17 @@ import org.apache.commons.io.file.PathUtils;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * One real Conduit for the whole test run: the HTTP server on a free port, over a real PostgreSQL (embedded,
- * in a temporary data folder; or the server named by DATABASE_URL when set). Tests isolate themselves by
- * creating their own uniquely named users.
+ * One real Conduit for the whole test run: the HTTP server on a free port, over a real PostgreSQL that the
+ * harness starts itself (the embedded one, in a temporary data folder; or the server DATABASE_URL names) and
+ * hands to Conduit as its DATABASE_URL, as an operator would. Tests isolate themselves by creating their own
+ * uniquely named users.
  */
 public final class TestServer {
     public static final String JWT_SECRET = "test-only-secret-long-enough-for-every-hmac-algorithm-0123456789abcdef";
 
     private static final Statements STATEMENTS = new Statements();
     private static Main app;
-    private static Path dataDir;
+    private static DatabaseTarget target;
     private static Jdbi database;
 
     private TestServer() {
@@ -30,10 +32,17 @@ public final class TestServer {
 
     public static synchronized Main app() {
         if (app == null) {
-            dataDir = newDataDir();
-            app = Main.start(Config.from(environment(dataDir)), STATEMENTS);
+            Path dataDir = newDataDir();
+            var external = externalTarget();
+            EmbeddedPostgres embedded = external.isPresent() ? null
+                    : EmbeddedPostgres.start(dataDir, Config.from(Map.of()).postgresOsUser(), 100);
+            target = external.isPresent() ? external.get() : embedded.prepareApplicationRole();
+            app = Main.start(Config.from(environment(dataDir, target)), STATEMENTS);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 app.stop();
+                if (embedded != null) {
+                    embedded.close();
+                }
                 deleteTree(dataDir);
             }));
         }
@@ -56,39 +65,31 @@ public final class TestServer {
      */
     public static synchronized Jdbi database() {
         if (database == null) {
-            var target = target();
-            database = Jdbi.create(target.jdbcUrl(), target.user().orElse(null), target.password().orElse(null));
+            var shared = target();
+            database = Jdbi.create(shared.jdbcUrl(), shared.user().orElse(null), shared.password().orElse(null));
         }
         return database;
     }
 
-    /** Where the shared server's database is: DATABASE_URL's server, or the embedded one in its data folder. */
+    /** Where the shared server's database is. */
     public static synchronized DatabaseTarget target() {
         app();
-        var env = System.getenv();
-        if (env.get("DATABASE_URL") != null) {
-            return DatabaseTarget.parse(env.get("DATABASE_URL"), Optional.ofNullable(env.get("DATABASE_USER")),
-                    Optional.ofNullable(env.get("DATABASE_PASSWORD")));
-        }
-        try {
-            // line 4 of postmaster.pid is the port the embedded server listens on
-            String port = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).strip();
-            String password = Files.readString(dataDir.resolve("postgres-password")).strip();
-            return new DatabaseTarget("jdbc:postgresql://127.0.0.1:" + port + "/conduit", Optional.of("conduit"),
-                    Optional.of(password));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return target;
     }
 
-    /** The environment the test server starts with; DATABASE_* pass through to test against an external server. */
+    /**
+     * The environment of a Conduit on the shared server's database, its own data in {@code dataDir}. Without
+     * DATABASE_URL in it, a Conduit starts an embedded database of its own there.
+     */
     public static Map<String, String> environment(Path dataDir) {
+        return environment(dataDir, target());
+    }
+
+    private static Map<String, String> environment(Path dataDir, DatabaseTarget shared) {
         var env = new HashMap<String, String>();
-        for (String name : new String[] {"DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD"}) {
-            if (System.getenv(name) != null) {
-                env.put(name, System.getenv(name));
-            }
-        }
+        env.put("DATABASE_URL", shared.jdbcUrl());
+        shared.user().ifPresent(user -> env.put("DATABASE_USER", user));
+        shared.password().ifPresent(password -> env.put("DATABASE_PASSWORD", password));
         env.put("HOST", "127.0.0.1");
         env.put("PORT", "0");
         env.put("DATA_DIR", dataDir.toString());
@@ -115,5 +116,12 @@ public final class TestServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The server DATABASE_URL names, to test against instead of an embedded one. */
+    private static Optional<DatabaseTarget> externalTarget() {
+        var env = System.getenv();
+        return Optional.ofNullable(env.get("DATABASE_URL")).map(url -> DatabaseTarget.parse(url,
+                Optional.ofNullable(env.get("DATABASE_USER")), Optional.ofNullable(env.get("DATABASE_PASSWORD"))));
     }
 }

@@ -191,8 +191,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private void run(List<String> command) throws IOException {
         var result = runAsOwner(command);
         if (!result.succeeded()) {
-            throw new IOException(command.getFirst() + " exited with " + result.status() + ": " + result.output()
-                    + " (see also " + clusterDir.resolve("server.log") + ")");
+            throw new IOException(command.getFirst() + " exited with " + result.status() + ": "
+                    + result.explanation() + " (see also " + clusterDir.resolve("server.log") + ")");
+        }
+        if (!result.errors().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, command.getFirst() + ": " + result.errors());
         }
     }
 

@@ -42,7 +42,7 @@ final class PostgresOsUser {
                     "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name));
             // another Conduit starting at the same moment may have created it first
             if (!added.succeeded() && !run(List.of("id", "-u", name)).succeeded()) {
-                throw new IOException("cannot create the OS account '" + name + "' (useradd: " + added.output()
+                throw new IOException("cannot create the OS account '" + name + "' (useradd: " + added.explanation()
                         + "); create it or set EMBEDDED_POSTGRES_OS_USER to an existing unprivileged account");
             }
         }
@@ -115,7 +115,7 @@ final class PostgresOsUser {
     private static String output(List<String> command) throws IOException {
         var result = run(command);
         if (!result.succeeded()) {
-            throw new IOException(String.join(" ", command) + " failed: " + result.output());
+            throw new IOException(String.join(" ", command) + " failed: " + result.explanation());
         }
         return result.output();
     }

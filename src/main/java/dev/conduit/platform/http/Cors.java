@@ -11,6 +11,7 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Lets browsers call the API from other origins (a RealWorld front end on its own host or port). Tokens travel
@@ -19,8 +20,6 @@ import java.util.Set;
  * ({@code Access-Control-Request-Headers: authorization,content-type}, without a space) with a 403.
  */
 public final class Cors implements Filter {
-    private static final Header ALLOW_METHODS = HeaderValues.createCached(
-            HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT, DELETE");
     private static final Header ALLOW_HEADERS = HeaderValues.createCached(
             HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type");
     private static final Header MAX_AGE = HeaderValues.createCached(HeaderNames.ACCESS_CONTROL_MAX_AGE, "3600");
@@ -29,11 +28,16 @@ public final class Cors implements Filter {
 
     private final Set<String> origins;
     private final boolean anyOrigin;
+    private final RouteTable routes;
 
-    /** {@code origins}: exact origins such as {@code https://app.example.com}, or {@code *} for any. */
-    public Cors(Set<String> origins) {
+    /**
+     * {@code origins}: exact origins such as {@code https://app.example.com}, or {@code *} for any; a preflight
+     * is told the methods of {@code routes}.
+     */
+    public Cors(Set<String> origins, RouteTable routes) {
         this.origins = origins;
         this.anyOrigin = origins.contains("*");
+        this.routes = routes;
     }
 
     @Override
@@ -52,9 +56,16 @@ public final class Cors implements Filter {
         }
         if (req.prologue().method() == Method.OPTIONS
                 && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
-            res.header(ALLOW_METHODS).header(ALLOW_HEADERS).header(MAX_AGE).status(Status.NO_CONTENT_204).send();
+            res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, methods())
+                    .header(ALLOW_HEADERS).header(MAX_AGE).status(Status.NO_CONTENT_204).send();
             return;
         }
         chain.proceed();
+    }
+
+    /** Every method some route serves (a preflight is rare: browsers keep its answer for the max age). */
+    private String methods() {
+        return routes.routes().stream().map(route -> route.method().text()).distinct()
+                .collect(Collectors.joining(", "));
     }
 }

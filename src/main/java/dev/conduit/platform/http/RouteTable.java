@@ -45,7 +45,7 @@ public final class RouteTable {
         rules.register(prefix, service);
     }
 
-    /** The routes registered so far, in order. */
+    /** The routes registered so far, in order (Cors lists their methods; metrics will label by template). */
     public synchronized List<Route> routes() {
         return List.copyOf(routes);
     }
