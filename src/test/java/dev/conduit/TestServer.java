@@ -36,15 +36,18 @@ public final class TestServer {
             var external = externalTarget();
             EmbeddedPostgres embedded = external.isPresent() ? null
                     : EmbeddedPostgres.start(dataDir, Config.from(Map.of()).postgresOsUser(), 100);
-            target = external.isPresent() ? external.get() : embedded.prepareApplicationRole();
-            app = Main.start(Config.from(environment(dataDir, target)), STATEMENTS);
+            // before anything else can fail: the database goes with the JVM even if Conduit never starts
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                app.stop();
+                if (app != null) {
+                    app.stop();
+                }
                 if (embedded != null) {
                     embedded.close();
                 }
                 deleteTree(dataDir);
             }));
+            target = external.isPresent() ? external.get() : embedded.prepareApplicationRole();
+            app = Main.start(Config.from(environment(dataDir, target)), STATEMENTS);
         }
         return app;
     }
