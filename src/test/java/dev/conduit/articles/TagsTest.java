@@ -7,7 +7,6 @@ import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Violations;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Tag normalisation on its own, without a server. */
