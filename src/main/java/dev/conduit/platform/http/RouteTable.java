@@ -54,12 +54,6 @@ public final class RouteTable {
         routes.add(route);
     }
 
-    /** The methods the table holds for {@code template}, as an {@code Allow} header lists them. */
-    private synchronized String allowedOn(String template) {
-        return routes.stream().filter(route -> route.template().equals(template))
-                .map(route -> route.method().text()).collect(Collectors.joining(", "));
-    }
-
     /** Declares paths, each with all of its methods. */
     public final class Paths {
         private final HttpRules rules;
@@ -75,7 +69,8 @@ public final class RouteTable {
                 rules.route(method, template, handler);
                 add(new Route(method, prefix + template));
             });
-            rules.any(template, ErrorResponses.otherMethods(allowedOn(prefix + template)));
+            String allow = methods.handlers.keySet().stream().map(Method::text).collect(Collectors.joining(", "));
+            rules.any(template, ErrorResponses.otherMethods(allow));
             return this;
         }
     }
