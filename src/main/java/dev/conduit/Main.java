@@ -5,6 +5,8 @@ import dev.conduit.articles.Articles;
 import dev.conduit.comments.CommentRoutes;
 import dev.conduit.comments.Comments;
 import dev.conduit.platform.ShutdownSafeLogManager;
+import dev.conduit.platform.cache.Cached;
+import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.db.Database;
 import dev.conduit.platform.db.DatabaseTarget;
 import dev.conduit.platform.db.EmbeddedPostgres;
@@ -31,6 +33,8 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.logging.LogManager;
 import org.jdbi.v3.core.Jdbi;
 
@@ -50,6 +54,7 @@ public final class Main {
     private EmbeddedPostgres embedded;
     private Database database;
     private WebServer server;
+    private List<Cached<?, ?>> caches = List.of();
 
     private Main() {
     }
@@ -119,11 +124,13 @@ public final class Main {
         var auth = new Auth(tokens);
         var hasher = new PasswordHasher(config.passwordHashConcurrency());
 
-        // 5. the features' logic
-        var users = new Users(jdbi, hasher, tokens);
-        var profiles = new Profiles(jdbi);
-        var articles = new Articles(jdbi);
-        var comments = new Comments(jdbi, articles);
+        // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there
+        var changes = new ChangeFeed();
+        var users = new Users(jdbi, hasher, tokens, changes);
+        var profiles = new Profiles(jdbi, changes);
+        var articles = new Articles(jdbi, profiles, changes);
+        var comments = new Comments(jdbi, articles, profiles, changes);
+        caches = Stream.of(profiles.caches(), articles.caches(), comments.caches()).flatMap(List::stream).toList();
 
         // 6. routes and the server
         var api = new RouteTable("/api");
@@ -152,6 +159,11 @@ public final class Main {
 
     public int port() {
         return server.port();
+    }
+
+    /** Every in-process cache (for tests; metrics will report them). */
+    public List<Cached<?, ?>> caches() {
+        return caches;
     }
 
     /**

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeletedMeanwhileTest {
     private static final String ARTICLE_LOOKUP = "from articles where slug";
-    private static final String PROFILE_LOOKUP = "where lower(u.username) = lower(";
+    private static final String PROFILE_LOOKUP = "where lower(username) = lower(";
     private static final String ACCOUNT_GONE = "belongs to an account that no longer exists";
     private final Api api = TestServer.api();
 

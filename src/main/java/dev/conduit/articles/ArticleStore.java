@@ -2,54 +2,40 @@ package dev.conduit.articles;
 
 import dev.conduit.platform.db.Refusals;
 import dev.conduit.platform.domain.Failure;
-import dev.conduit.profiles.Profile;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * All SQL of articles, tags and favorites. A page of articles is two statements whatever its size: the count,
- * and one select whose correlated subqueries (tags, favorited, following) run inside PostgreSQL.
+ * All SQL of articles, tags and favorites. Reads fetch plain rows by id (what {@link ArticleCache} keeps); the
+ * viewer's side (favorited, following) and the authors come from caches, not from joins.
  */
 final class ArticleStore {
     /** What ownership checks and updates need to know of an article. */
-    record Ref(long id, long authorId, String title) {
+    record Ref(long id, long authorId, String slug, String title) {
     }
 
-    /** The filters of a list as SQL conditions on {@code a} (articles) plus their bound values. */
-    private record Criteria(List<String> conditions, Map<String, Object> values) {
-        String where() {
-            return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
-        }
-
-        void bindTo(Query query) {
-            values.forEach(query::bind);
-        }
-    }
-
-    /**
-     * Every article answer comes from this select; {@code %s} is {@code a.body} or {@code null} for lists. Tags
-     * sort by code point ("C"), so every PostgreSQL server, whatever its locale, gives the same order.
-     */
-    private static final String SELECT_VIEW = """
-            select a.slug, a.title, a.description, %s as body, a.created_at, a.updated_at, a.favorites_count,
+    /** Tags sort by code point ("C"), so every PostgreSQL server, whatever its locale, gives the same order. */
+    private static final String SUMMARIES = """
+            select a.id, a.slug, a.title, a.description, a.author_id, a.created_at, a.updated_at, a.favorites_count,
                    array(select t.tag from article_tags t where t.article_id = a.id order by t.tag collate "C")
-                       as tag_list,
-                   exists(select 1 from favorites f where f.article_id = a.id and f.user_id = :viewer) as favorited,
-                   %s
+                       as tag_list
             from articles a
-            join users u on u.id = a.author_id
+            where a.id = any(:ids)
             """;
-    private static final String SELECT_ONE = SELECT_VIEW.formatted("a.body", Profile.COLUMNS);
-    private static final String SELECT_LISTED = SELECT_VIEW.formatted("null::text", Profile.COLUMNS);
-    private static final String NEWEST_FIRST = " order by a.created_at desc, a.id desc limit :limit offset :offset";
+    private static final String NEWEST_FIRST = " order by a.created_at desc, a.id desc";
 
     /** The author's account may be deleted while they write. */
     private static final Refusals INSERT_REFUSALS = Refusals.of(Map.of(
@@ -62,71 +48,103 @@ final class ArticleStore {
             "favorites_article_id_fkey", () -> new Failure.NotFound("article"),
             "favorites_user_id_fkey", Failure.Unauthorized::accountGone));
 
-    ArticlePage list(Handle h, ArticleFilter filter, Long viewer, int limit, int offset) {
-        var conditions = new ArrayList<String>();
-        var values = new LinkedHashMap<String, Object>();
-        filter.tag().ifPresent(tag -> {
-            conditions.add("exists(select 1 from article_tags ft where ft.article_id = a.id and ft.tag = :tag)");
-            values.put("tag", tag);
-        });
-        filter.author().ifPresent(author -> {
-            conditions.add("a.author_id = (select id from users where lower(username) = lower(:author))");
-            values.put("author", author);
-        });
-        filter.favoritedBy().ifPresent(favoritedBy -> {
-            conditions.add("""
-                    a.id in (select ff.article_id from favorites ff
-                             where ff.user_id = (select id from users where lower(username) = lower(:favoritedBy)))""");
-            values.put("favoritedBy", favoritedBy);
-        });
-        return page(h, new Criteria(conditions, values), viewer, limit, offset);
-    }
-
-    /** Articles by the authors {@code viewer} follows. */
-    ArticlePage feed(Handle h, long viewer, int limit, int offset) {
-        var criteria = new Criteria(
-                List.of("a.author_id in (select followed_id from follows where follower_id = :follower)"),
-                Map.of("follower", viewer));
-        return page(h, criteria, viewer, limit, offset);
-    }
-
-    private ArticlePage page(Handle h, Criteria criteria, Long viewer, int limit, int offset) {
-        var count = h.createQuery("select count(*) from articles a" + criteria.where());
-        criteria.bindTo(count);
-        long total = count.mapTo(Long.class).one();
-        if (total <= offset) {
-            return new ArticlePage(List.of(), total);
+    /**
+     * The filters of a list as SQL conditions on {@code a} (articles), and their values. A feed reads whom its
+     * reader follows in the same statement, so it never mixes an older list of followed accounts with newer rows.
+     */
+    private record Criteria(String where, Map<String, Object> values) {
+        static Criteria of(Listing.Key key) {
+            var conditions = new ArrayList<String>();
+            var values = new HashMap<String, Object>();
+            if (key.tag() != null) {
+                conditions.add("a.id in (select ft.article_id from article_tags ft where ft.tag = :tag)");
+                values.put("tag", key.tag());
+            }
+            if (key.author() != null) {
+                conditions.add("a.author_id = :author");
+                values.put("author", key.author());
+            }
+            if (key.favoritedBy() != null) {
+                conditions.add("a.id in (select ff.article_id from favorites ff where ff.user_id = :favoritedBy)");
+                values.put("favoritedBy", key.favoritedBy());
+            }
+            if (key.feedOf() != null) {
+                conditions.add("a.author_id in (select fo.followed_id from follows fo where fo.follower_id = :feedOf)");
+                values.put("feedOf", key.feedOf());
+            }
+            return new Criteria(conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions), values);
         }
-        var rows = h.createQuery(SELECT_LISTED + criteria.where() + NEWEST_FIRST)
-                .bind("viewer", viewer)
+
+        Query bind(Query query) {
+            values.forEach(query::bind);
+            return query;
+        }
+    }
+
+    /**
+     * The first {@code depth} ids of the list, newest first, how many match in all, and for a feed the accounts
+     * it follows: one round trip.
+     */
+    Listing listing(Handle h, Listing.Key key, int depth) {
+        var criteria = Criteria.of(key);
+        String authors = key.feedOf() == null ? "cast(array[] as bigint[])"
+                : "array(select fo.followed_id from follows fo where fo.follower_id = :feedOf)";
+        return criteria.bind(h.createQuery("""
+                        select array(select a.id from articles a%1$s%2$s limit :depth) as ids,
+                               (select count(*) from articles a%1$s) as total,
+                               %3$s as authors
+                        """.formatted(criteria.where(), NEWEST_FIRST, authors)))
+                .bind("depth", depth)
+                .map((rs, ctx) -> new Listing(longs(rs, "ids"), rs.getLong("total"),
+                        Arrays.stream(longs(rs, "authors")).boxed().collect(Collectors.toUnmodifiableSet())))
+                .one();
+    }
+
+    /** A page of the list beyond what a {@link Listing} holds. */
+    long[] page(Handle h, Listing.Key key, int limit, int offset) {
+        var criteria = Criteria.of(key);
+        return criteria.bind(h.createQuery("select a.id from articles a" + criteria.where() + NEWEST_FIRST
+                        + " limit :limit offset :offset"))
                 .bind("limit", limit)
-                .bind("offset", offset);
-        criteria.bindTo(rows);
-        return new ArticlePage(rows.map((rs, ctx) -> article(rs)).list(), total);
+                .bind("offset", offset)
+                .mapTo(Long.class)
+                .stream()
+                .mapToLong(Long::longValue)
+                .toArray();
     }
 
-    Optional<Article> findBySlug(Handle h, String slug, Long viewer) {
-        return findOne(h, "a.slug = :key", slug, viewer);
+    Map<Long, Summary> summaries(Handle h, Collection<Long> ids) {
+        return h.createQuery(SUMMARIES)
+                .bindArray("ids", Long.class, ids)
+                .map((rs, ctx) -> summary(rs))
+                .stream()
+                .collect(Collectors.toMap(Summary::id, Function.identity()));
     }
 
-    Optional<Article> findById(Handle h, long id, Long viewer) {
-        return findOne(h, "a.id = :key", id, viewer);
+    Optional<String> body(Handle h, long id) {
+        return h.createQuery("select body from articles where id = :id").bind("id", id).mapTo(String.class).findOne();
     }
 
-    private Optional<Article> findOne(Handle h, String condition, Object key, Long viewer) {
-        return h.createQuery(SELECT_ONE + " where " + condition)
-                .bind("key", key)
-                .bind("viewer", viewer)
-                .map((rs, ctx) -> article(rs))
+    Optional<Long> idOf(Handle h, String slug) {
+        return h.createQuery("select id from articles where slug = :slug").bind("slug", slug).mapTo(Long.class)
                 .findOne();
+    }
+
+    /** The ids of the articles {@code userId} has favorited. */
+    Set<Long> favoritedBy(Handle h, long userId) {
+        return Set.copyOf(h.createQuery("select article_id from favorites where user_id = :userId")
+                .bind("userId", userId)
+                .mapTo(Long.class)
+                .list());
     }
 
     /** {@code forUpdate} locks the row until the transaction ends, so concurrent edits apply one at a time. */
     Optional<Ref> ref(Handle h, String slug, boolean forUpdate) {
-        return h.createQuery("select id, author_id, title from articles where slug = :slug"
+        return h.createQuery("select id, author_id, slug, title from articles where slug = :slug"
                         + (forUpdate ? " for update" : ""))
                 .bind("slug", slug)
-                .map((rs, ctx) -> new Ref(rs.getLong("id"), rs.getLong("author_id"), rs.getString("title")))
+                .map((rs, ctx) -> new Ref(rs.getLong("id"), rs.getLong("author_id"), rs.getString("slug"),
+                        rs.getString("title")))
                 .findOne();
     }
 
@@ -174,19 +192,42 @@ final class ArticleStore {
                 .execute());
     }
 
-    /** Replaces the article's tags with {@code tags}. */
-    void replaceTags(Handle h, long articleId, List<String> tags) {
-        h.createUpdate("delete from article_tags where article_id = :id").bind("id", articleId).execute();
-        insertTags(h, articleId, tags);
+    /** Removes all of the article's tags; returns them. */
+    Set<String> removeTags(Handle h, long articleId) {
+        return Set.copyOf(h.createQuery("delete from article_tags where article_id = :id returning tag")
+                .bind("id", articleId)
+                .mapTo(String.class)
+                .list());
     }
 
-    void insertTags(Handle h, long articleId, List<String> tags) {
+    void insertTags(Handle h, long articleId, Collection<String> tags) {
         if (tags.isEmpty()) {
             return;
         }
         h.createUpdate("insert into article_tags (article_id, tag) select :id, unnest(cast(:tags as text[]))")
                 .bind("id", articleId)
                 .bindArray("tags", String.class, tags)
+                .execute();
+    }
+
+    /**
+     * Moves the per-tag article counts ({@code tag_counts}, which {@code GET /tags} reads instead of grouping
+     * every tag row) by {@code deltas}. Each transaction that changes an article's tags calls this once, last,
+     * and the statement locks the counters in tag order, so two such transactions cannot deadlock.
+     */
+    void countTags(Handle h, Map<String, Integer> deltas) {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        var tags = new ArrayList<>(deltas.keySet());
+        h.createUpdate("""
+                        insert into tag_counts as c (tag, articles)
+                        select d.tag, d.delta from unnest(cast(:tags as text[]), cast(:deltas as int[])) as d(tag, delta)
+                        order by d.tag
+                        on conflict (tag) do update set articles = c.articles + excluded.articles
+                        """)
+                .bindArray("tags", String.class, tags)
+                .bindArray("deltas", Integer.class, tags.stream().map(deltas::get).toList())
                 .execute();
     }
 
@@ -223,25 +264,41 @@ final class ArticleStore {
                 .execute();
     }
 
-    /** Tags in use, most used first. */
+    /**
+     * Tags in use, most used first. The counters are kept by Conduit's own writes; the {@code exists} keeps a tag
+     * out once its last article is gone, however that happened.
+     */
     List<String> tags(Handle h, int max) {
-        return h.createQuery("select tag from article_tags group by tag order by count(*) desc, tag limit :max")
+        return h.createQuery("""
+                        select c.tag from tag_counts c
+                        where c.articles > 0 and exists(select 1 from article_tags t where t.tag = c.tag)
+                        order by c.articles desc, c.tag
+                        limit :max
+                        """)
                 .bind("max", max)
                 .mapTo(String.class)
                 .list();
     }
 
-    private static Article article(ResultSet rs) throws SQLException {
-        return new Article(
+    private static long[] longs(ResultSet rs, String column) throws SQLException {
+        Long[] boxed = (Long[]) rs.getArray(column).getArray();
+        long[] ids = new long[boxed.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = boxed[i];
+        }
+        return ids;
+    }
+
+    private static Summary summary(ResultSet rs) throws SQLException {
+        return new Summary(
+                rs.getLong("id"),
                 rs.getString("slug"),
                 rs.getString("title"),
                 rs.getString("description"),
-                rs.getString("body"),
+                rs.getLong("author_id"),
                 List.of((String[]) rs.getArray("tag_list").getArray()),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
-                rs.getBoolean("favorited"),
-                rs.getInt("favorites_count"),
-                Profile.from(rs));
+                rs.getInt("favorites_count"));
     }
 }

@@ -1,14 +1,26 @@
 package dev.conduit.articles;
 
+import dev.conduit.platform.cache.Cached;
+import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Paging;
 import dev.conduit.platform.domain.Violations;
+import dev.conduit.profiles.Profiles;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** Articles, the feed, favorites and tags: who may do what, validation, slugs and transactions. */
+/**
+ * Articles, the feed, favorites and tags: who may do what, validation, slugs and transactions. Reads are served
+ * from {@link ArticleCache}; every write checks and changes the database itself, then, once committed, publishes
+ * what it changed so the caches drop it before the answer goes out.
+ */
 public final class Articles {
     static final int MAX_TITLE = 200;
     static final int MAX_DESCRIPTION = 1_000;
@@ -18,25 +30,46 @@ public final class Articles {
 
     private final Jdbi jdbi;
     private final ArticleStore store;
+    private final ArticleCache cache;
+    private final Profiles profiles;
+    private final ChangeFeed feed;
 
-    public Articles(Jdbi jdbi) {
+    public Articles(Jdbi jdbi, Profiles profiles, ChangeFeed feed) {
         this.jdbi = jdbi;
         this.store = new ArticleStore();
+        this.cache = new ArticleCache(feed);
+        this.profiles = profiles;
+        this.feed = feed;
     }
 
     public ArticlePage list(ArticleFilter filter, Paging paging, Long viewer) {
-        return jdbi.withHandle(h -> store.list(h, filter, viewer, paging.limit(), paging.offset()));
+        Optional<Long> author = filter.author().map(profiles::idOf).orElse(Optional.empty());
+        Optional<Long> favoritedBy = filter.favoritedBy().map(profiles::idOf).orElse(Optional.empty());
+        if (filter.author().isPresent() && author.isEmpty() || filter.favoritedBy().isPresent() && favoritedBy.isEmpty()) {
+            return new ArticlePage(List.of(), 0); // no such account: nothing it wrote or favorited
+        }
+        var key = new Listing.Key(filter.tag().orElse(null), author.orElse(null), favoritedBy.orElse(null), null);
+        return page(key, paging, viewer);
     }
 
     public ArticlePage feed(long viewer, Paging paging) {
-        return jdbi.withHandle(h -> store.feed(h, viewer, paging.limit(), paging.offset()));
+        return page(Listing.Key.feed(viewer), paging, viewer);
     }
 
     public Article get(String slug, Long viewer) {
-        return jdbi.withHandle(h -> store.findBySlug(h, slug, viewer)).orElseThrow(Articles::notFound);
+        return view(idOf(slug), viewer);
     }
 
-    /** The article's id, for features that hang off an article (comments). */
+    /** The id of the article {@code slug} names, for features that hang off an article (comments) to read. */
+    public long idOf(String slug) {
+        Long id = cache.slugs.get(slug, s -> jdbi.withHandle(h -> store.idOf(h, s)).orElse(null));
+        if (id == null) {
+            throw notFound();
+        }
+        return id;
+    }
+
+    /** The same, read on {@code h} (in the writer's transaction): for features that write to an article. */
     public long idOf(Handle h, String slug) {
         return store.ref(h, slug, false).orElseThrow(Articles::notFound).id();
     }
@@ -50,18 +83,21 @@ public final class Articles {
                 Tags.normalize(violations, draft.tagList() == null ? List.of() : draft.tagList()));
         violations.throwIfAny();
 
-        return jdbi.inTransaction(h -> {
+        long id = jdbi.inTransaction(h -> {
             String base = Slugs.base(valid.title());
             for (int attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
                 String slug = attempt == 0 ? base : Slugs.withSuffix(base);
-                var id = store.insert(h, authorId, slug, valid);
-                if (id.isPresent()) {
-                    store.insertTags(h, id.get(), valid.tagList());
-                    return store.findById(h, id.get(), authorId).orElseThrow();
+                var inserted = store.insert(h, authorId, slug, valid);
+                if (inserted.isPresent()) {
+                    store.insertTags(h, inserted.get(), valid.tagList());
+                    store.countTags(h, Tags.deltas(List.of(), valid.tagList()));
+                    return inserted.get();
                 }
             }
             throw Failure.Conflict.taken("slug");
         });
+        feed.publish(new ArticleChange(ArticleChange.Kind.CREATED, id, authorId, Set.copyOf(valid.tagList()), Set.of()));
+        return view(id, authorId);
     }
 
     public Article update(long callerId, String slug, ArticleDraft changes) {
@@ -80,7 +116,7 @@ public final class Articles {
 
         // A new title means a new slug; should another writer take it between our check and our update,
         // the store says so and the whole transaction runs again with a fresh suffix.
-        return retryWhileSlugTaken(() -> jdbi.inTransaction(h -> {
+        var change = retryWhileSlugTaken(() -> jdbi.inTransaction(h -> {
             var ref = ownedRef(h, slug, callerId);
             String newSlug = null;
             if (valid.title() != null && !valid.title().equals(ref.title())) {
@@ -88,35 +124,105 @@ public final class Articles {
                 newSlug = store.slugTaken(h, base, ref.id()) ? Slugs.withSuffix(base) : base;
             }
             store.update(h, ref.id(), newSlug, valid);
+            Set<String> retagged = Set.of();
             if (valid.tagList() != null) {
-                store.replaceTags(h, ref.id(), valid.tagList());
+                var deltas = Tags.deltas(store.removeTags(h, ref.id()), valid.tagList());
+                store.insertTags(h, ref.id(), valid.tagList());
+                store.countTags(h, deltas);
+                retagged = Set.copyOf(deltas.keySet());
             }
-            return store.findById(h, ref.id(), callerId).orElseThrow();
+            boolean renamed = newSlug != null && !newSlug.equals(ref.slug());
+            return new ArticleChange(ArticleChange.Kind.EDITED, ref.id(), ref.authorId(), retagged,
+                    renamed ? Set.of(ref.slug()) : Set.of());
         }));
+        feed.publish(change);
+        return view(change.id(), callerId);
     }
 
     public void delete(long callerId, String slug) {
-        jdbi.useTransaction(h -> store.delete(h, ownedRef(h, slug, callerId).id()));
+        var change = jdbi.inTransaction(h -> {
+            var ref = ownedRef(h, slug, callerId);
+            var tags = store.removeTags(h, ref.id());
+            store.delete(h, ref.id());
+            store.countTags(h, Tags.deltas(tags, List.of()));
+            return new ArticleChange(ArticleChange.Kind.DELETED, ref.id(), ref.authorId(), tags, Set.of(ref.slug()));
+        });
+        feed.publish(change);
     }
 
     public Article favorite(long userId, String slug) {
-        return jdbi.withHandle(h -> {
-            long id = idOf(h, slug);
-            store.favorite(h, userId, id);
-            return store.findById(h, id, userId).orElseThrow(Articles::notFound);
+        long id = jdbi.withHandle(h -> {
+            long found = idOf(h, slug);
+            store.favorite(h, userId, found);
+            return found;
         });
+        feed.publish(new FavoriteChange(userId, id));
+        return view(id, userId);
     }
 
     public Article unfavorite(long userId, String slug) {
-        return jdbi.withHandle(h -> {
-            long id = idOf(h, slug);
-            store.unfavorite(h, userId, id);
-            return store.findById(h, id, userId).orElseThrow(Articles::notFound);
+        long id = jdbi.withHandle(h -> {
+            long found = idOf(h, slug);
+            store.unfavorite(h, userId, found);
+            return found;
         });
+        feed.publish(new FavoriteChange(userId, id));
+        return view(id, userId);
     }
 
     public List<String> tags() {
-        return jdbi.withHandle(h -> store.tags(h, MAX_TAGS_LISTED));
+        return cache.tags.get(ArticleCache.TAGS, key -> jdbi.withHandle(h -> store.tags(h, MAX_TAGS_LISTED)));
+    }
+
+    /** The caches, for tests and metrics. */
+    public List<Cached<?, ?>> caches() {
+        return cache.all();
+    }
+
+    private ArticlePage page(Listing.Key key, Paging paging, Long viewer) {
+        var listing = cache.listings.get(key, k -> jdbi.withHandle(h -> store.listing(h, k, Listing.DEPTH)));
+        long[] ids = listing.page(paging.limit(), paging.offset());
+        if (ids == null) {
+            ids = jdbi.withHandle(h -> store.page(h, key, paging.limit(), paging.offset()));
+        }
+        return new ArticlePage(views(ids, viewer), listing.total());
+    }
+
+    /** The list form (no body) of each article of {@code ids} that still exists, in that order. */
+    private List<Article> views(long[] ids, Long viewer) {
+        if (ids.length == 0) {
+            return List.of();
+        }
+        var summaries = cache.summaries.getAll(LongStream.of(ids).boxed().toList(),
+                missing -> jdbi.withHandle(h -> store.summaries(h, missing)));
+        var authors = profiles.viewedBy(
+                summaries.values().stream().map(Summary::authorId).collect(Collectors.toSet()), viewer);
+        Set<Long> favorited = favoritedBy(viewer);
+        var views = new ArrayList<Article>(ids.length);
+        for (long id : ids) {
+            var summary = summaries.get(id);
+            var author = summary == null ? null : authors.get(summary.authorId());
+            if (author != null) {
+                views.add(summary.as(null, favorited.contains(id), author));
+            }
+        }
+        return views;
+    }
+
+    /** The whole article. */
+    private Article view(long id, Long viewer) {
+        var summary = cache.summaries.get(id, key -> jdbi.withHandle(h -> store.summaries(h, List.of(key))).get(key));
+        String body = cache.bodies.get(id, key -> jdbi.withHandle(h -> store.body(h, key)).orElse(null));
+        var author = summary == null ? null : profiles.viewedBy(List.of(summary.authorId()), viewer).get(summary.authorId());
+        if (body == null || author == null) {
+            throw notFound();
+        }
+        return summary.as(body, favoritedBy(viewer).contains(id), author);
+    }
+
+    private Set<Long> favoritedBy(Long viewer) {
+        return viewer == null ? Set.of()
+                : cache.favorites.get(viewer, id -> jdbi.withHandle(h -> store.favoritedBy(h, id)));
     }
 
     private ArticleStore.Ref ownedRef(Handle h, String slug, long callerId) {

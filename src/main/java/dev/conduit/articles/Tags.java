@@ -1,8 +1,11 @@
 package dev.conduit.articles;
 
 import dev.conduit.platform.domain.Violations;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /** An article's tags as stored: trimmed, none blank, each once (the stored list is read back sorted by name). */
 final class Tags {
@@ -28,5 +31,14 @@ final class Tags {
             violations.add("tagList", "can have at most " + MAX_TAGS + " tags");
         }
         return List.copyOf(unique);
+    }
+
+    /** How each tag's article count moves when an article loses {@code removed} and gains {@code added}. */
+    static Map<String, Integer> deltas(Collection<String> removed, Collection<String> added) {
+        var deltas = new HashMap<String, Integer>();
+        removed.forEach(tag -> deltas.merge(tag, -1, Integer::sum));
+        added.forEach(tag -> deltas.merge(tag, 1, Integer::sum));
+        deltas.values().removeIf(delta -> delta == 0);
+        return deltas;
     }
 }

@@ -5,6 +5,7 @@ import dev.conduit.platform.domain.Failure;
 import dev.conduit.profiles.Profile;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -17,40 +18,35 @@ final class CommentStore {
     private static final Refusals INSERT_REFUSALS = Refusals.of(Map.of(
             "comments_article_id_fkey", () -> new Failure.NotFound("article"),
             "comments_author_id_fkey", Failure.Unauthorized::accountGone));
-    private static final String LIST = """
-            select c.id, c.created_at, c.updated_at, c.body, %s
-            from comments c
-            join users u on u.id = c.author_id
-            where c.article_id = :articleId
-            order by c.created_at desc, c.id desc
-            """.formatted(Profile.COLUMNS);
-    private static final String INSERT = """
-            with added as (
-                insert into comments (article_id, author_id, body)
-                values (:articleId, :authorId, :body)
-                returning id, created_at, updated_at, body, author_id)
-            select added.id, added.created_at, added.updated_at, added.body, %s
-            from added
-            join users u on u.id = added.author_id
-            """.formatted(Profile.COLUMNS);
+    private static final String COLUMNS = "id, created_at, updated_at, body, author_id";
 
-    /** Newest first, each with its author as {@code viewer} sees them, in one statement. */
-    List<Comment> list(Handle h, long articleId, Long viewer) {
-        return h.createQuery(LIST)
+    /** A comment as stored; {@link Comment} shows its author as a profile. */
+    record Stored(long id, Instant createdAt, Instant updatedAt, String body, long authorId) {
+        Comment as(Profile author) {
+            return new Comment(id, createdAt, updatedAt, body, author);
+        }
+
+        int weight() {
+            return 96 + body.length();
+        }
+    }
+
+    /** The article's comments, newest first. */
+    List<Stored> list(Handle h, long articleId) {
+        return h.createQuery("select " + COLUMNS + " from comments where article_id = :articleId"
+                        + " order by created_at desc, id desc")
                 .bind("articleId", articleId)
-                .bind("viewer", viewer)
-                .map((rs, ctx) -> comment(rs))
+                .map((rs, ctx) -> stored(rs))
                 .list();
     }
 
-    /** Inserts and returns the comment with its author in one round trip. */
-    Comment insert(Handle h, long articleId, long authorId, String body) {
-        return INSERT_REFUSALS.on(() -> h.createQuery(INSERT)
+    Stored insert(Handle h, long articleId, long authorId, String body) {
+        return INSERT_REFUSALS.on(() -> h.createQuery("insert into comments (article_id, author_id, body)"
+                        + " values (:articleId, :authorId, :body) returning " + COLUMNS)
                 .bind("articleId", articleId)
                 .bind("authorId", authorId)
-                .bind("viewer", authorId)
                 .bind("body", body)
-                .map((rs, ctx) -> comment(rs))
+                .map((rs, ctx) -> stored(rs))
                 .one());
     }
 
@@ -68,12 +64,12 @@ final class CommentStore {
         return h.createUpdate("delete from comments where id = :id").bind("id", id).execute() == 1;
     }
 
-    private static Comment comment(ResultSet rs) throws SQLException {
-        return new Comment(
+    private static Stored stored(ResultSet rs) throws SQLException {
+        return new Stored(
                 rs.getLong("id"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
                 rs.getString("body"),
-                Profile.from(rs));
+                rs.getLong("author_id"));
     }
 }

@@ -1,47 +1,91 @@
 package dev.conduit.comments;
 
 import dev.conduit.articles.Articles;
+import dev.conduit.platform.cache.Cached;
+import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Violations;
+import dev.conduit.profiles.Profiles;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
-/** Comments on articles: anyone reads, the signed-in write, only the author deletes. */
+/**
+ * Comments on articles: anyone reads, the signed-in write, only the author deletes. An article's comments are
+ * kept in memory ({@code byArticle}: article id → its comments, newest first) until {@link CommentsChanged} for
+ * that article; a deleted article's entry is never read again (its slug no longer leads to it) and ages out.
+ */
 public final class Comments {
     static final int MAX_BODY = 10_000;
 
     private final Jdbi jdbi;
     private final CommentStore store;
     private final Articles articles;
+    private final Profiles profiles;
+    private final ChangeFeed feed;
+    private final Cached<Long, List<CommentStore.Stored>> byArticle = Cached.weighing("comments.byArticle", 8 << 20,
+            comments -> 48 + comments.stream().mapToInt(CommentStore.Stored::weight).sum());
 
-    public Comments(Jdbi jdbi, Articles articles) {
+    public Comments(Jdbi jdbi, Articles articles, Profiles profiles, ChangeFeed feed) {
         this.jdbi = jdbi;
         this.store = new CommentStore();
         this.articles = articles;
+        this.profiles = profiles;
+        this.feed = feed;
+        feed.subscribe(CommentsChanged.class, change -> byArticle.invalidate(change.articleId()));
     }
 
     public List<Comment> list(String slug, Long viewer) {
-        return jdbi.withHandle(h -> store.list(h, articles.idOf(h, slug), viewer));
+        var stored = byArticle.get(articles.idOf(slug), id -> jdbi.withHandle(h -> store.list(h, id)));
+        var authors = profiles.viewedBy(
+                stored.stream().map(CommentStore.Stored::authorId).collect(Collectors.toSet()), viewer);
+        var comments = new ArrayList<Comment>(stored.size());
+        for (var comment : stored) {
+            var author = authors.get(comment.authorId());
+            if (author != null) {
+                comments.add(comment.as(author));
+            }
+        }
+        return comments;
     }
 
     public Comment add(long authorId, String slug, String body) {
         var violations = new Violations();
         String text = violations.required("body", body, MAX_BODY, false);
         violations.throwIfAny();
-        return jdbi.withHandle(h -> store.insert(h, articles.idOf(h, slug), authorId, text));
+        record Added(long articleId, CommentStore.Stored comment) {
+        }
+        var added = jdbi.withHandle(h -> {
+            long articleId = articles.idOf(h, slug);
+            return new Added(articleId, store.insert(h, articleId, authorId, text));
+        });
+        feed.publish(new CommentsChanged(added.articleId()));
+        var author = profiles.viewedBy(List.of(authorId), authorId).get(authorId);
+        if (author == null) {
+            throw Failure.Unauthorized.accountGone();
+        }
+        return added.comment().as(author);
     }
 
     public void delete(long callerId, String slug, long commentId) {
-        jdbi.useHandle(h -> {
-            long articleId = articles.idOf(h, slug);
-            long author = store.authorOf(h, articleId, commentId).orElseThrow(Comments::notFound);
+        long articleId = jdbi.withHandle(h -> {
+            long id = articles.idOf(h, slug);
+            long author = store.authorOf(h, id, commentId).orElseThrow(Comments::notFound);
             if (author != callerId) {
                 throw new Failure.Forbidden("comment");
             }
             if (!store.delete(h, commentId)) {
                 throw notFound();
             }
+            return id;
         });
+        feed.publish(new CommentsChanged(articleId));
+    }
+
+    /** The caches, for tests and metrics. */
+    public List<Cached<?, ?>> caches() {
+        return List.of(byArticle);
     }
 
     private static Failure notFound() {

@@ -2,8 +2,12 @@ package dev.conduit.profiles;
 
 import dev.conduit.platform.db.Refusals;
 import dev.conduit.platform.domain.Failure;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /** All SQL of profiles and follows. */
@@ -12,22 +16,40 @@ final class ProfileStore {
     private static final Refusals FOLLOW_REFUSALS = Refusals.of(Map.of(
             "follows_follower_id_fkey", Failure.Unauthorized::accountGone,
             "follows_followed_id_fkey", () -> new Failure.NotFound("profile")));
-    private static final String FIND = """
-            select u.id, %s
-            from users u
-            where lower(u.username) = lower(:username)
-            """.formatted(Profile.COLUMNS);
 
-    /** The target's id and profile as {@code viewer} (null: anonymous) sees it. */
-    record Target(long id, Profile profile) {
+    /** What others see of an account; {@link Profile} adds the viewer's {@code following}. */
+    record Card(long id, String username, String bio, String image) {
+        Profile as(boolean following) {
+            return new Profile(username, bio, image, following);
+        }
+
+        int weight() {
+            return 64 + 2 * (username.length() + (bio == null ? 0 : bio.length()) + (image == null ? 0 : image.length()));
+        }
     }
 
-    Optional<Target> find(Handle h, String username, Long viewer) {
-        return h.createQuery(FIND)
+    Optional<Long> idOf(Handle h, String username) {
+        return h.createQuery("select id from users where lower(username) = lower(:username)")
                 .bind("username", username)
-                .bind("viewer", viewer)
-                .map((rs, ctx) -> new Target(rs.getLong("id"), Profile.from(rs)))
+                .mapTo(Long.class)
                 .findOne();
+    }
+
+    Map<Long, Card> cards(Handle h, Collection<Long> ids) {
+        return h.createQuery("select id, username, bio, image from users where id = any(:ids)")
+                .bindArray("ids", Long.class, ids)
+                .map((rs, ctx) -> new Card(rs.getLong("id"), rs.getString("username"), rs.getString("bio"),
+                        rs.getString("image")))
+                .stream()
+                .collect(Collectors.toMap(Card::id, Function.identity()));
+    }
+
+    /** The ids of the accounts {@code follower} follows. */
+    Set<Long> followedBy(Handle h, long follower) {
+        return Set.copyOf(h.createQuery("select followed_id from follows where follower_id = :follower")
+                .bind("follower", follower)
+                .mapTo(Long.class)
+                .list());
     }
 
     /** Idempotent: following twice (or two racing requests) leaves one row. */

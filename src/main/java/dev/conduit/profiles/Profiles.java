@@ -1,43 +1,95 @@
 package dev.conduit.profiles;
 
+import dev.conduit.platform.cache.Cached;
+import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
-import org.jdbi.v3.core.Handle;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
-/** Viewing profiles and following their owners. */
+/**
+ * Viewing profiles and following their owners. Reads come from {@link ProfileCache}; follow and unfollow check
+ * the database itself (the target may have just gone) and then publish {@link Followed}.
+ */
 public final class Profiles {
     private final Jdbi jdbi;
     private final ProfileStore store;
+    private final ProfileCache cache;
+    private final ChangeFeed feed;
 
-    public Profiles(Jdbi jdbi) {
+    public Profiles(Jdbi jdbi, ChangeFeed feed) {
         this.jdbi = jdbi;
         this.store = new ProfileStore();
+        this.cache = new ProfileCache(feed);
+        this.feed = feed;
     }
 
     public Profile get(String username, Long viewer) {
-        return jdbi.withHandle(h -> target(h, username, viewer)).profile();
+        return get(idOf(username).orElseThrow(Profiles::notFound), viewer);
+    }
+
+    /** The account called {@code username} (ignoring case), if there is one. */
+    public Optional<Long> idOf(String username) {
+        return Optional.ofNullable(cache.ids.get(username.toLowerCase(Locale.ROOT),
+                name -> jdbi.withHandle(h -> store.idOf(h, name)).orElse(null)));
+    }
+
+    /** The profiles of the accounts {@code ids} that exist, as {@code viewer} (null: anonymous) sees them. */
+    public Map<Long, Profile> viewedBy(Collection<Long> ids, Long viewer) {
+        var cards = cache.cards.getAll(ids, missing -> jdbi.withHandle(h -> store.cards(h, missing)));
+        Set<Long> followed = viewer == null ? Set.of() : followedBy(viewer);
+        var profiles = new HashMap<Long, Profile>(cards.size() * 2);
+        cards.forEach((id, card) -> profiles.put(id, card.as(followed.contains(id))));
+        return profiles;
+    }
+
+    /** The ids of the accounts {@code viewer} follows. */
+    public Set<Long> followedBy(long viewer) {
+        return cache.following.get(viewer, id -> jdbi.withHandle(h -> store.followedBy(h, id)));
     }
 
     public Profile follow(long viewer, String username) {
-        return jdbi.withHandle(h -> {
-            var target = target(h, username, viewer);
-            if (target.id() == viewer) {
+        var target = jdbi.withHandle(h -> {
+            long id = store.idOf(h, username).orElseThrow(Profiles::notFound);
+            if (id == viewer) {
                 throw new Failure.Invalid("profile", "cannot follow yourself");
             }
-            store.follow(h, viewer, target.id());
-            return target.profile().withFollowing(true);
+            store.follow(h, viewer, id);
+            return id;
         });
+        feed.publish(new Followed(viewer));
+        return get(target, viewer);
     }
 
     public Profile unfollow(long viewer, String username) {
-        return jdbi.withHandle(h -> {
-            var target = target(h, username, viewer);
-            store.unfollow(h, viewer, target.id());
-            return target.profile().withFollowing(false);
+        var target = jdbi.withHandle(h -> {
+            long id = store.idOf(h, username).orElseThrow(Profiles::notFound);
+            store.unfollow(h, viewer, id);
+            return id;
         });
+        feed.publish(new Followed(viewer));
+        return get(target, viewer);
     }
 
-    private ProfileStore.Target target(Handle h, String username, Long viewer) {
-        return store.find(h, username, viewer).orElseThrow(() -> new Failure.NotFound("profile"));
+    /** The caches, for tests and metrics. */
+    public List<Cached<?, ?>> caches() {
+        return cache.all();
+    }
+
+    private Profile get(long id, Long viewer) {
+        var profile = viewedBy(List.of(id), viewer).get(id);
+        if (profile == null) {
+            throw notFound();
+        }
+        return profile;
+    }
+
+    private static Failure notFound() {
+        return new Failure.NotFound("profile");
     }
 }

@@ -1,23 +1,26 @@
 package dev.conduit.users;
 
+import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Violations;
 import dev.conduit.platform.security.PasswordHasher;
 import dev.conduit.platform.security.Tokens;
 import org.jdbi.v3.core.Jdbi;
 
-/** Accounts: registration, login, the current user and its changes. */
+/** Accounts: registration, login, the current user and its changes (published as {@link AccountChanged}). */
 public final class Users {
     private final Jdbi jdbi;
     private final UserStore store;
     private final PasswordHasher hasher;
     private final Tokens tokens;
+    private final ChangeFeed feed;
 
-    public Users(Jdbi jdbi, PasswordHasher hasher, Tokens tokens) {
+    public Users(Jdbi jdbi, PasswordHasher hasher, Tokens tokens, ChangeFeed feed) {
         this.jdbi = jdbi;
         this.store = new UserStore();
         this.hasher = hasher;
         this.tokens = tokens;
+        this.feed = feed;
     }
 
     public UserView register(String username, String email, String password) {
@@ -75,6 +78,7 @@ public final class Users {
         String hash = changes.password() == null ? null : hasher.hash(changes.password());
         var valid = new UserChanges(username, email, null, changes.setBio(), bio, changes.setImage(), image);
         User user = jdbi.withHandle(h -> store.update(h, userId, valid, hash)).orElseThrow(Failure.Unauthorized::accountGone);
+        feed.publish(new AccountChanged(userId));
         return UserView.of(user, token);
     }
 

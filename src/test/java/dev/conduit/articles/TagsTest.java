@@ -7,6 +7,7 @@ import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Violations;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Tag normalisation on its own, without a server. */
@@ -37,6 +38,14 @@ class TagsTest {
 
         twenty.add("one more");
         assertThat(problems(twenty)).containsExactly("can have at most 20 tags");
+    }
+
+    @Test
+    void countsMoveOnlyForTagsGainedOrLost() {
+        assertThat(Tags.deltas(List.of("kept", "lost"), List.of("kept", "gained")))
+                .containsOnly(Map.entry("lost", -1), Map.entry("gained", 1));
+        assertThat(Tags.deltas(List.of(), List.of("a", "b"))).containsOnly(Map.entry("a", 1), Map.entry("b", 1));
+        assertThat(Tags.deltas(List.of("a"), List.of("a"))).isEmpty();
     }
 
     private static List<String> valid(List<String> raw) {

@@ -1,0 +1,34 @@
+package dev.conduit.profiles;
+
+import dev.conduit.platform.cache.Cached;
+import dev.conduit.platform.cache.ChangeFeed;
+import dev.conduit.users.AccountChanged;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What profiles keep in memory, and which change invalidates what:
+ * <ul>
+ * <li>{@code cards}: account id → what others see of it. {@link AccountChanged} removes it.</li>
+ * <li>{@code ids}: lower-cased username → account id. {@link AccountChanged} removes the account's names (a
+ *     rename frees the old one). Only names found are kept, so a new account needs nothing removed.</li>
+ * <li>{@code following}: account id → the ids it follows. {@link Followed} removes it.</li>
+ * </ul>
+ */
+final class ProfileCache {
+    final Cached<Long, ProfileStore.Card> cards = Cached.weighing("profiles.cards", 4 << 20, ProfileStore.Card::weight);
+    final Cached<String, Long> ids = Cached.counting("profiles.ids", 50_000);
+    final Cached<Long, Set<Long>> following = Cached.weighing("profiles.following", 4 << 20, set -> 48 + 24 * set.size());
+
+    ProfileCache(ChangeFeed feed) {
+        feed.subscribe(AccountChanged.class, change -> {
+            cards.invalidate(change.userId());
+            ids.invalidateIf((name, id) -> id == change.userId());
+        });
+        feed.subscribe(Followed.class, change -> following.invalidate(change.follower()));
+    }
+
+    List<Cached<?, ?>> all() {
+        return List.of(cards, ids, following);
+    }
+}
