@@ -1,16 +1,36 @@
 package dev.conduit.platform.db;
 
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 
-/** The schema: the versioned SQL files under {@code db/migration}, applied by Flyway in order. */
+/**
+ * The schema: the versioned SQL files under {@code db/migration}, applied by Flyway in order. Flyway starts
+ * slowly (it scans the class path for migrations), so it runs only when the database is behind this release: a
+ * schema that is current, or newer (a later release was deployed first, during a rolling upgrade), is left as is.
+ */
 public final class Migrations {
+    /** The newest file under db/migration ({@code V3__...}); MigrationsTest keeps the two in step. */
+    static final MigrationVersion NEWEST = MigrationVersion.fromVersion("3");
+
     private static final System.Logger LOG = System.getLogger(Migrations.class.getName());
 
     private Migrations() {
     }
 
-    /** Brings the schema up to the newest version. Flyway opens its own connections: it holds two at once. */
-    public static void apply(DatabaseTarget target) {
+    /** What {@link #apply} found and did. */
+    public record Outcome(String version, int applied, boolean flywayRan) {
+    }
+
+    /** Brings the schema up to this release's newest version. Flyway opens its own connections (two at once). */
+    public static Outcome apply(DatabaseTarget target) {
+        Optional<MigrationVersion> current = appliedVersion(target);
+        if (current.isPresent() && current.get().compareTo(NEWEST) >= 0) {
+            LOG.log(System.Logger.Level.INFO, "Schema at version " + current.get() + " (nothing to migrate)");
+            return new Outcome(current.get().getVersion(), 0, false);
+        }
         var result = Flyway.configure()
                 .dataSource(target.jdbcUrl(), target.user().orElse(null), target.password().orElse(null))
                 .locations("classpath:db/migration")
@@ -19,5 +39,31 @@ public final class Migrations {
         String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
         LOG.log(System.Logger.Level.INFO, "Schema at version " + version
                 + " (" + result.migrationsExecuted + " migrations applied now)");
+        return new Outcome(version, result.migrationsExecuted, true);
+    }
+
+    /** The newest version Flyway recorded as applied, if it recorded any (in the connection's current schema). */
+    private static Optional<MigrationVersion> appliedVersion(DatabaseTarget target) {
+        try (var connection = DriverManager.getConnection(target.jdbcUrl(), target.user().orElse(null),
+                target.password().orElse(null));
+             var statement = connection.createStatement()) {
+            boolean recorded = statement.executeQuery("select to_regclass('flyway_schema_history') is not null")
+                    .next() && statement.getResultSet().getBoolean(1);
+            if (!recorded) {
+                return Optional.empty();
+            }
+            var rows = statement.executeQuery(
+                    "select version from flyway_schema_history where success and version is not null");
+            MigrationVersion newest = null;
+            while (rows.next()) {
+                var version = MigrationVersion.fromVersion(rows.getString(1));
+                if (newest == null || version.compareTo(newest) > 0) {
+                    newest = version;
+                }
+            }
+            return Optional.ofNullable(newest);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the schema version: " + e.getMessage(), e);
+        }
     }
 }

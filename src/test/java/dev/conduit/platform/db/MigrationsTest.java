@@ -1,0 +1,68 @@
+package dev.conduit.platform.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.conduit.TestServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.flywaydb.core.api.MigrationVersion;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Flyway runs only for a schema behind this release: a fresh one is migrated, a current or newer one is left as
+ * is. Each case gets a schema of its own on the test server's database.
+ */
+class MigrationsTest {
+    private static final Pattern VERSIONED = Pattern.compile("V(\\d+(?:[._]\\d+)*)__.*\\.sql");
+
+    @Test
+    void theNewestVersionIsTheNewestFile() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            var newest = files.map(file -> VERSIONED.matcher(file.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .map(m -> MigrationVersion.fromVersion(m.group(1).replace('_', '.')))
+                    .max(Comparator.naturalOrder())
+                    .orElseThrow();
+            assertThat(newest).isEqualTo(Migrations.NEWEST);
+        }
+    }
+
+    @Test
+    void aFreshSchemaIsMigratedThenLeftAlone() {
+        var target = inNewSchema("fresh");
+
+        var first = Migrations.apply(target);
+        var second = Migrations.apply(target);
+
+        assertThat(first.flywayRan()).isTrue();
+        assertThat(first.applied()).isPositive();
+        assertThat(first.version()).isEqualTo(Migrations.NEWEST.getVersion());
+        assertThat(second).isEqualTo(new Migrations.Outcome(Migrations.NEWEST.getVersion(), 0, false));
+    }
+
+    @Test
+    void aSchemaFromALaterReleaseIsLeftAlone() {
+        var target = inNewSchema("later");
+        Migrations.apply(target);
+        String schema = target.jdbcUrl().substring(target.jdbcUrl().indexOf("currentSchema=") + 14);
+        TestServer.database().useHandle(h -> h.execute("insert into " + schema + ".flyway_schema_history"
+                + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)"
+                + " values (999, '999', 'from a later release', 'SQL', 'V999__later.sql', 0, current_user, 0, true)"));
+
+        assertThat(Migrations.apply(target)).isEqualTo(new Migrations.Outcome("999", 0, false));
+    }
+
+    private static DatabaseTarget inNewSchema(String prefix) {
+        var shared = TestServer.target();
+        String schema = prefix + "_" + Long.toString(System.nanoTime(), 36);
+        TestServer.database().useHandle(h -> h.execute("create schema " + schema));
+        String separator = shared.jdbcUrl().contains("?") ? "&" : "?";
+        return new DatabaseTarget(shared.jdbcUrl() + separator + "currentSchema=" + schema, shared.user(),
+                shared.password());
+    }
+}
