@@ -5,6 +5,7 @@ import com.password4j.Password;
 import com.password4j.types.Argon2;
 import dev.conduit.platform.domain.Failure;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -20,8 +21,11 @@ public final class PasswordHasher {
 
     private final Semaphore permits;
     private final Duration maxWait;
-    /** Verified against when the user does not exist, so a miss costs as much as a wrong password. */
-    private final String decoy;
+    /**
+     * Verified against when the user does not exist, so a miss costs as much as a wrong password. Hashed in the
+     * background: before the JIT has warmed up, one hash takes the better part of a second of start-up.
+     */
+    private final CompletableFuture<String> decoy;
 
     public PasswordHasher(int concurrency) {
         this(new Semaphore(concurrency, true), MAX_WAIT);
@@ -31,12 +35,18 @@ public final class PasswordHasher {
     PasswordHasher(Semaphore permits, Duration maxWait) {
         this.permits = permits;
         this.maxWait = maxWait;
-        this.decoy = hash("decoy password, never matches a real account");
+        // outside the bound: one hash, once, that must not fail because logins were busy at the time
+        this.decoy = CompletableFuture.supplyAsync(() -> unbounded("decoy password, never matches a real account"),
+                runnable -> Thread.ofVirtual().name("decoy-hash").start(runnable));
     }
 
     /** A PHC string ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}) with a fresh 16-byte salt. */
     public String hash(String password) {
-        return bounded(() -> Password.hash(password).addRandomSalt(16).with(ARGON2ID).getResult());
+        return bounded(() -> unbounded(password));
+    }
+
+    private static String unbounded(String password) {
+        return Password.hash(password).addRandomSalt(16).with(ARGON2ID).getResult();
     }
 
     public boolean matches(String password, String storedHash) {
@@ -45,7 +55,7 @@ public final class PasswordHasher {
 
     /** Spends the same work as {@link #matches} for an unknown account, and always fails. */
     public boolean matchesNothing(String password) {
-        matches(password, decoy);
+        matches(password, decoy.join());
         return false;
     }
 
