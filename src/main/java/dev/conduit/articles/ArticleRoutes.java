@@ -27,17 +27,17 @@ public record ArticleRoutes(Articles articles, Auth auth) implements RouteTable.
         Long viewer = auth.viewerId(req);
         var filter = new ArticleFilter(Params.query(req, "tag"), Params.query(req, "author"),
                 Params.query(req, "favorited"));
-        Json.ok(res, articles.list(filter, Params.paging(req), viewer));
+        Json.ok(req, res, articles.list(filter, Params.paging(req), viewer));
     }
 
     private void feed(ServerRequest req, ServerResponse res) {
         long viewer = auth.required(req).userId();
-        Json.ok(res, articles.feed(viewer, Params.paging(req)));
+        Json.ok(req, res, articles.feed(viewer, Params.paging(req)));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
         Long viewer = auth.viewerId(req);
-        Json.ok(res, Map.of("article", articles.get(slug(req), viewer)));
+        Json.ok(req, res, Map.of("article", articles.get(slug(req), viewer)));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -45,7 +45,7 @@ public record ArticleRoutes(Articles articles, Auth auth) implements RouteTable.
         var body = JsonBody.read(req, "article");
         var draft = new ArticleDraft(body.text("title"), body.text("description"), body.text("body"),
                 body.textList("tagList"));
-        Json.send(res, Status.CREATED_201, Map.of("article", articles.create(author, draft)));
+        Json.send(req, res, Status.CREATED_201, Map.of("article", articles.create(author, draft)));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
@@ -57,7 +57,7 @@ public record ArticleRoutes(Articles articles, Auth auth) implements RouteTable.
         }
         var changes = new ArticleDraft(body.textUnlessOmitted("title"), body.textUnlessOmitted("description"),
                 body.textUnlessOmitted("body"), tags);
-        Json.ok(res, Map.of("article", articles.update(caller, slug(req), changes)));
+        Json.ok(req, res, Map.of("article", articles.update(caller, slug(req), changes)));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -68,16 +68,16 @@ public record ArticleRoutes(Articles articles, Auth auth) implements RouteTable.
 
     private void favorite(ServerRequest req, ServerResponse res) {
         long caller = auth.required(req).userId();
-        Json.ok(res, Map.of("article", articles.favorite(caller, slug(req))));
+        Json.ok(req, res, Map.of("article", articles.favorite(caller, slug(req))));
     }
 
     private void unfavorite(ServerRequest req, ServerResponse res) {
         long caller = auth.required(req).userId();
-        Json.ok(res, Map.of("article", articles.unfavorite(caller, slug(req))));
+        Json.ok(req, res, Map.of("article", articles.unfavorite(caller, slug(req))));
     }
 
     private void tags(ServerRequest req, ServerResponse res) {
-        Json.ok(res, Map.of("tags", articles.tags()));
+        Json.ok(req, res, Map.of("tags", articles.tags()));
     }
 
     private static String slug(ServerRequest req) {

@@ -20,14 +20,14 @@ public record CommentRoutes(Comments comments, Auth auth) implements RouteTable.
 
     private void list(ServerRequest req, ServerResponse res) {
         Long viewer = auth.viewerId(req);
-        Json.ok(res, Map.of("comments", comments.list(Params.path(req, "slug"), viewer)));
+        Json.ok(req, res, Map.of("comments", comments.list(Params.path(req, "slug"), viewer)));
     }
 
     private void add(ServerRequest req, ServerResponse res) {
         long author = auth.required(req).userId();
         var body = JsonBody.read(req, "comment");
         var comment = comments.add(author, Params.path(req, "slug"), body.text("body"));
-        Json.send(res, Status.CREATED_201, Map.of("comment", comment));
+        Json.send(req, res, Status.CREATED_201, Map.of("comment", comment));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {

@@ -18,16 +18,16 @@ public record ProfileRoutes(Profiles profiles, Auth auth) implements RouteTable.
 
     private void get(ServerRequest req, ServerResponse res) {
         Long viewer = auth.viewerId(req);
-        Json.ok(res, Map.of("profile", profiles.get(Params.path(req, "username"), viewer)));
+        Json.ok(req, res, Map.of("profile", profiles.get(Params.path(req, "username"), viewer)));
     }
 
     private void follow(ServerRequest req, ServerResponse res) {
         long viewer = auth.required(req).userId();
-        Json.ok(res, Map.of("profile", profiles.follow(viewer, Params.path(req, "username"))));
+        Json.ok(req, res, Map.of("profile", profiles.follow(viewer, Params.path(req, "username"))));
     }
 
     private void unfollow(ServerRequest req, ServerResponse res) {
         long viewer = auth.required(req).userId();
-        Json.ok(res, Map.of("profile", profiles.unfollow(viewer, Params.path(req, "username"))));
+        Json.ok(req, res, Map.of("profile", profiles.unfollow(viewer, Params.path(req, "username"))));
     }
 }

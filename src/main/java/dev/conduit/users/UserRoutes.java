@@ -21,17 +21,17 @@ public record UserRoutes(Users users, Auth auth) implements RouteTable.Group {
     private void register(ServerRequest req, ServerResponse res) {
         var body = JsonBody.read(req, "user");
         var user = users.register(body.text("username"), body.text("email"), body.text("password"));
-        Json.send(res, Status.CREATED_201, Map.of("user", user));
+        Json.send(req, res, Status.CREATED_201, Map.of("user", user));
     }
 
     private void login(ServerRequest req, ServerResponse res) {
         var body = JsonBody.read(req, "user");
-        Json.ok(res, Map.of("user", users.login(body.text("email"), body.text("password"))));
+        Json.ok(req, res, Map.of("user", users.login(body.text("email"), body.text("password"))));
     }
 
     private void current(ServerRequest req, ServerResponse res) {
         var caller = auth.required(req);
-        Json.ok(res, Map.of("user", users.current(caller.userId(), caller.token())));
+        Json.ok(req, res, Map.of("user", users.current(caller.userId(), caller.token())));
     }
 
     private void update(ServerRequest req, ServerResponse res) {
@@ -43,6 +43,6 @@ public record UserRoutes(Users users, Auth auth) implements RouteTable.Group {
                 body.textUnlessOmitted("password"),
                 body.has("bio"), body.text("bio"),
                 body.has("image"), body.text("image"));
-        Json.ok(res, Map.of("user", users.update(caller.userId(), caller.token(), changes)));
+        Json.ok(req, res, Map.of("user", users.update(caller.userId(), caller.token(), changes)));
     }
 }

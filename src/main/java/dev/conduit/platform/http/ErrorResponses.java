@@ -46,26 +46,26 @@ public final class ErrorResponses {
             if (method == Method.OPTIONS) {
                 res.status(Status.NO_CONTENT_204).send();
             } else {
-                send(res, Status.METHOD_NOT_ALLOWED_405, "method", method.text() + " is not allowed here");
+                send(req, res, Status.METHOD_NOT_ALLOWED_405, "method", method.text() + " is not allowed here");
             }
         };
     }
 
     static void handle(ServerRequest req, ServerResponse res, Throwable failure) {
         if (failure instanceof Failure known) {
-            send(res, known);
+            send(req, res, known);
         } else if (isPoolTimeout(failure)) {
             LOG.log(System.Logger.Level.WARNING, "No database connection within the timeout: " + failure.getMessage());
-            send(res, new Failure.Overloaded());
+            send(req, res, new Failure.Overloaded());
         } else if (failure instanceof RequestException http && http.status().code() < 500) {
-            send(res, http.status(), "request", http.status().reasonPhrase());
+            send(req, res, http.status(), "request", http.status().reasonPhrase());
         } else {
             String requestId = UUID.randomUUID().toString();
             // control characters escaped: a crafted path must not forge log lines
             String path = req.path().rawPath().replaceAll("\\p{Cntrl}", "?");
             LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed: "
                     + req.prologue().method().text() + " " + path, failure);
-            send(res, Status.INTERNAL_SERVER_ERROR_500, "server", "unexpected error, request id " + requestId);
+            send(req, res, Status.INTERNAL_SERVER_ERROR_500, "server", "unexpected error, request id " + requestId);
         }
     }
 
@@ -81,15 +81,15 @@ public final class ErrorResponses {
         };
     }
 
-    private static void send(ServerResponse res, Failure failure) {
+    private static void send(ServerRequest req, ServerResponse res, Failure failure) {
         if (failure instanceof Failure.Overloaded) {
             res.header(HeaderNames.RETRY_AFTER, "1");
         }
-        Json.send(res, status(failure), Map.of("errors", failure.errors()));
+        Json.send(req, res, status(failure), Map.of("errors", failure.errors()));
     }
 
-    private static void send(ServerResponse res, Status status, String field, String message) {
-        Json.send(res, status, body(field, message));
+    private static void send(ServerRequest req, ServerResponse res, Status status, String field, String message) {
+        Json.send(req, res, status, body(field, message));
     }
 
     private static Map<String, Map<String, List<String>>> body(String field, String message) {

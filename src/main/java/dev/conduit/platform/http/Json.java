@@ -15,7 +15,9 @@ import dev.conduit.platform.domain.Failure;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,12 +48,40 @@ public final class Json {
             .build();
     private static final Header CONTENT_TYPE = HeaderValues.createCached(HeaderNames.CONTENT_TYPE,
             "application/json; charset=utf-8");
+    private static final Header REVALIDATE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "private, no-cache");
+    private static final Header VARY = HeaderValues.createCached(HeaderNames.VARY, "Accept-Encoding");
+    private static final Header GZIPPED = HeaderValues.createCached(HeaderNames.CONTENT_ENCODING, "gzip");
+    /** Below this, gzip's header and the CPU cost more than the bytes saved. */
+    private static final int COMPRESS_FROM = 1024;
 
     private Json() {
     }
 
-    public static void send(ServerResponse res, Status status, Object body) {
-        res.status(status).header(CONTENT_TYPE).send(bytes(body));
+    /**
+     * {@code body} as JSON with {@code status}, gzipped when the client accepts it and it is large enough to
+     * gain. A 200 to a GET carries a strong ETag of its bytes, and is a 304 without body when the client
+     * already holds them ({@code If-None-Match}); {@code no-cache} makes browsers ask each time.
+     */
+    public static void send(ServerRequest req, ServerResponse res, Status status, Object body) {
+        byte[] json = bytes(body);
+        boolean compressible = json.length >= COMPRESS_FROM;
+        boolean gzip = compressible && Encodings.acceptsGzip(req.headers());
+        if (status == Status.OK_200 && req.prologue().method() == Method.GET) {
+            String etag = Encodings.etag(json, gzip);
+            res.header(HeaderNames.ETAG, etag).header(REVALIDATE);
+            if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> Encodings.matches(tags, etag)).orElse(false)) {
+                res.status(Status.NOT_MODIFIED_304).send();
+                return;
+            }
+        }
+        if (compressible) {
+            res.header(VARY);
+        }
+        if (gzip) {
+            res.header(GZIPPED);
+            json = Encodings.gzip(json);
+        }
+        res.status(status).header(CONTENT_TYPE).send(json);
     }
 
     static byte[] bytes(Object body) {
@@ -62,8 +92,8 @@ public final class Json {
         }
     }
 
-    public static void ok(ServerResponse res, Object body) {
-        send(res, Status.OK_200, body);
+    public static void ok(ServerRequest req, ServerResponse res, Object body) {
+        send(req, res, Status.OK_200, body);
     }
 
     /** Parses a request body; syntax errors are the client's ({@link Failure.Malformed}, 400). */

@@ -1,0 +1,80 @@
+package dev.conduit.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.conduit.Api;
+import dev.conduit.TestServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+/** Conditional GETs (ETag, If-None-Match, 304) and gzip when the client asks for it. */
+class EncodingsTest {
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private final Api api = TestServer.api();
+
+    @Test
+    void anUnchangedAnswerIsA304AndAChangedOneIsSentAgain() throws Exception {
+        var author = api.register("etag");
+        String slug = api.createArticle(author, Api.unique("Tagged"), List.of());
+        String path = "/articles/" + slug;
+
+        var first = get(path, "If-None-Match", "\"none\"");
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("private, no-cache");
+
+        var again = get(path, "If-None-Match", "\"other\", W/" + etag);
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        assertThat(again.headers().firstValue("ETag")).hasValue(etag);
+
+        api.post(path + "/favorite", null, author.token());
+        var changed = get(path, "If-None-Match", etag);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
+        assertThat(get("/articles?limit=1", "If-None-Match", "*").statusCode()).isEqualTo(304);
+    }
+
+    @Test
+    void largeAnswersAreGzippedWhenAskedSmallOnesNever() throws Exception {
+        var author = api.register("gzip");
+        for (int i = 0; i < 5; i++) {
+            api.createArticle(author, Api.unique("Compressed " + i), List.of("gzip"));
+        }
+        String path = "/articles?author=" + author.username();
+
+        var plain = get(path, "Accept-Encoding", "identity");
+        var gzipped = get(path, "Accept-Encoding", "br;q=1.0, gzip;q=0.8");
+        var refused = get(path, "Accept-Encoding", "gzip;q=0");
+
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(gzipped.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+        assertThat(gzipped.body().length).isLessThan(plain.body().length);
+        assertThat(gunzip(gzipped.body())).isEqualTo(new String(plain.body(), StandardCharsets.UTF_8));
+        assertThat(gzipped.headers().firstValue("ETag")).isNotEqualTo(plain.headers().firstValue("ETag"));
+        assertThat(get("/tags", "Accept-Encoding", "gzip").headers().firstValue("Content-Encoding")).isEmpty();
+    }
+
+    private static HttpResponse<byte[]> get(String path, String header, String value) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestServer.app().port() + "/api" + path))
+                .header(header, value)
+                .build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String gunzip(byte[] bytes) throws IOException {
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
