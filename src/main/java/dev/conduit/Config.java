@@ -28,7 +28,8 @@ public record Config(
         int maxRequestBytes,
         Duration shutdownGrace,
         String postgresOsUser,
-        Set<String> corsAllowedOrigins) {
+        Set<String> corsAllowedOrigins,
+        int cacheMegabytes) {
 
     /** A configuration value that cannot be used; the message names the variable. */
     public static final class InvalidConfig extends RuntimeException {
@@ -57,7 +58,10 @@ public record Config(
                 reader.integer("MAX_REQUEST_BYTES", 1_048_576, new IntRange(1024, 64 * 1_048_576)),
                 Duration.ofSeconds(reader.integer("SHUTDOWN_GRACE_SECONDS", 10, new IntRange(0, 3600))),
                 reader.text("EMBEDDED_POSTGRES_OS_USER", "conduit-postgres"),
-                Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))));
+                Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))),
+                // a quarter of the heap: the rest is for requests in flight and the server itself
+                reader.integer("CACHE_MB", (int) Math.max(8, Runtime.getRuntime().maxMemory() / 4 / (1 << 20)),
+                        new IntRange(1, 1_000_000)));
     }
 
     private record Reader(Map<String, String> env) {

@@ -5,6 +5,7 @@ import dev.conduit.articles.Articles;
 import dev.conduit.comments.CommentRoutes;
 import dev.conduit.comments.Comments;
 import dev.conduit.platform.ShutdownSafeLogManager;
+import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.db.Database;
@@ -107,9 +108,10 @@ public final class Main {
         if (config.database().isPresent()) {
             target = config.database().get();
         } else {
-            // max_connections leaves room beyond the pool for an operator's psql sessions
+            // max_connections: room for up to 4 nodes on this database, each with its pool, a change-feed
+            // listener and a background worker, plus 10 for migrations and an operator's psql sessions
             embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(),
-                    Math.max(100, config.databasePoolSize() + 20));
+                    4 * (config.databasePoolSize() + 2) + 10);
             target = embedded.prepareApplicationRole();
         }
         // 2. the schema, on Flyway's own connections
@@ -126,10 +128,11 @@ public final class Main {
 
         // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there
         var changes = new ChangeFeed();
+        var budget = new CacheBudget((long) config.cacheMegabytes() << 20);
         var users = new Users(jdbi, hasher, tokens, changes);
-        var profiles = new Profiles(jdbi, changes);
-        var articles = new Articles(jdbi, profiles, changes);
-        var comments = new Comments(jdbi, articles, profiles, changes);
+        var profiles = new Profiles(jdbi, changes, budget);
+        var articles = new Articles(jdbi, profiles, changes, budget);
+        var comments = new Comments(jdbi, articles, profiles, changes, budget);
         caches = Stream.of(profiles.caches(), articles.caches(), comments.caches()).flatMap(List::stream).toList();
 
         // 6. routes and the server

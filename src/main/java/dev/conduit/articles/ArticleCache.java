@@ -1,5 +1,6 @@
 package dev.conduit.articles;
 
+import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.profiles.Followed;
@@ -24,14 +25,20 @@ import java.util.Set;
 final class ArticleCache {
     static final String TAGS = "tags";
 
-    final Cached<Long, Summary> summaries = Cached.weighing("articles.summaries", 8 << 20, Summary::weight);
-    final Cached<Long, String> bodies = Cached.weighing("articles.bodies", 16 << 20, body -> 48 + body.length());
-    final Cached<String, Long> slugs = Cached.counting("articles.slugs", 50_000);
-    final Cached<Listing.Key, Listing> listings = Cached.weighing("articles.listings", 8 << 20, Listing::weight);
-    final Cached<Long, Set<Long>> favorites = Cached.weighing("articles.favorites", 4 << 20, set -> 48 + 24 * set.size());
+    final Cached<Long, Summary> summaries;
+    final Cached<Long, String> bodies;
+    final Cached<String, Long> slugs;
+    final Cached<Listing.Key, Listing> listings;
+    final Cached<Long, Set<Long>> favorites;
     final Cached<String, List<String>> tags = Cached.counting("articles.tags", 1);
 
-    ArticleCache(ChangeFeed feed) {
+    /** Takes 65 % of {@code budget}. */
+    ArticleCache(ChangeFeed feed, CacheBudget budget) {
+        summaries = budget.share("articles.summaries", 15, (id, summary) -> summary.weight());
+        bodies = budget.share("articles.bodies", 30, (id, body) -> 56 + body.length());
+        slugs = budget.share("articles.slugs", 5, (slug, id) -> 72 + slug.length());
+        listings = budget.share("articles.listings", 10, (key, listing) -> listing.weight());
+        favorites = budget.share("articles.favorites", 5, (user, ids) -> 64 + 32 * ids.size());
         feed.subscribe(ArticleChange.class, change -> {
             summaries.invalidate(change.id());
             bodies.invalidate(change.id());

@@ -1,5 +1,6 @@
 package dev.conduit.articles;
 
+import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
@@ -34,10 +35,10 @@ public final class Articles {
     private final Profiles profiles;
     private final ChangeFeed feed;
 
-    public Articles(Jdbi jdbi, Profiles profiles, ChangeFeed feed) {
+    public Articles(Jdbi jdbi, Profiles profiles, ChangeFeed feed, CacheBudget budget) {
         this.jdbi = jdbi;
         this.store = new ArticleStore();
-        this.cache = new ArticleCache(feed);
+        this.cache = new ArticleCache(feed, budget);
         this.profiles = profiles;
         this.feed = feed;
     }

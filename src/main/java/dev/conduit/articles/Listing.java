@@ -71,6 +71,6 @@ record Listing(long[] ids, long total, Set<Long> authors) {
     }
 
     int weight() {
-        return 64 + 8 * ids.length + 24 * authors.size();
+        return 64 + 8 * ids.length + 32 * authors.size();
     }
 }

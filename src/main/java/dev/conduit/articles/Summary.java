@@ -15,8 +15,8 @@ record Summary(long id, String slug, String title, String description, long auth
     int weight() {
         int tags = 0;
         for (String tag : tagList) {
-            tags += 40 + tag.length();
+            tags += 48 + tag.length();
         }
-        return 160 + slug.length() + title.length() + description.length() + tags;
+        return 200 + slug.length() + title.length() + description.length() + tags;
     }
 }

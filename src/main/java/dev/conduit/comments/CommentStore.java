@@ -27,7 +27,7 @@ final class CommentStore {
         }
 
         int weight() {
-            return 96 + body.length();
+            return 120 + body.length();
         }
     }
 

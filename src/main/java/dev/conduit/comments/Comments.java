@@ -1,6 +1,7 @@
 package dev.conduit.comments;
 
 import dev.conduit.articles.Articles;
+import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
@@ -24,10 +25,12 @@ public final class Comments {
     private final Articles articles;
     private final Profiles profiles;
     private final ChangeFeed feed;
-    private final Cached<Long, List<CommentStore.Stored>> byArticle = Cached.weighing("comments.byArticle", 8 << 20,
-            comments -> 48 + comments.stream().mapToInt(CommentStore.Stored::weight).sum());
+    private final Cached<Long, List<CommentStore.Stored>> byArticle;
 
-    public Comments(Jdbi jdbi, Articles articles, Profiles profiles, ChangeFeed feed) {
+    /** Takes 20 % of {@code budget}. */
+    public Comments(Jdbi jdbi, Articles articles, Profiles profiles, ChangeFeed feed, CacheBudget budget) {
+        this.byArticle = budget.share("comments.byArticle", 20,
+                (id, comments) -> 64 + comments.stream().mapToInt(CommentStore.Stored::weight).sum());
         this.jdbi = jdbi;
         this.store = new CommentStore();
         this.articles = articles;

@@ -1,5 +1,6 @@
 package dev.conduit.profiles;
 
+import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.users.AccountChanged;
@@ -16,11 +17,15 @@ import java.util.Set;
  * </ul>
  */
 final class ProfileCache {
-    final Cached<Long, ProfileStore.Card> cards = Cached.weighing("profiles.cards", 4 << 20, ProfileStore.Card::weight);
-    final Cached<String, Long> ids = Cached.counting("profiles.ids", 50_000);
-    final Cached<Long, Set<Long>> following = Cached.weighing("profiles.following", 4 << 20, set -> 48 + 24 * set.size());
+    final Cached<Long, ProfileStore.Card> cards;
+    final Cached<String, Long> ids;
+    final Cached<Long, Set<Long>> following;
 
-    ProfileCache(ChangeFeed feed) {
+    /** Takes 15 % of {@code budget}. */
+    ProfileCache(ChangeFeed feed, CacheBudget budget) {
+        cards = budget.share("profiles.cards", 5, (id, card) -> card.weight());
+        ids = budget.share("profiles.ids", 5, (name, id) -> 72 + name.length());
+        following = budget.share("profiles.following", 5, (user, ids) -> 64 + 32 * ids.size());
         feed.subscribe(AccountChanged.class, change -> {
             cards.invalidate(change.userId());
             ids.invalidateIf((name, id) -> id == change.userId());

@@ -24,7 +24,7 @@ final class ProfileStore {
         }
 
         int weight() {
-            return 64 + 2 * (username.length() + (bio == null ? 0 : bio.length()) + (image == null ? 0 : image.length()));
+            return 96 + (username.length() + (bio == null ? 0 : bio.length()) + (image == null ? 0 : image.length()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.conduit.profiles;
 
+import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
@@ -22,10 +23,10 @@ public final class Profiles {
     private final ProfileCache cache;
     private final ChangeFeed feed;
 
-    public Profiles(Jdbi jdbi, ChangeFeed feed) {
+    public Profiles(Jdbi jdbi, ChangeFeed feed, CacheBudget budget) {
         this.jdbi = jdbi;
         this.store = new ProfileStore();
-        this.cache = new ProfileCache(feed);
+        this.cache = new ProfileCache(feed, budget);
         this.feed = feed;
     }
 

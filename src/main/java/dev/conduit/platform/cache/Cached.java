@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
-import java.util.function.ToIntFunction;
 
 /**
  * A bounded in-process cache (Caffeine) that never keeps a value read before an invalidation that came after it.
@@ -34,11 +33,17 @@ public final class Cached<K, V> {
         this.cache = cache;
     }
 
-    /** A cache of at most {@code maxWeight}, each value weighing {@code weigher} (roughly its size in bytes). */
-    public static <K, V> Cached<K, V> weighing(String name, long maxWeight, ToIntFunction<V> weigher) {
+    /** Roughly how many bytes an entry holds. */
+    @FunctionalInterface
+    public interface Weigher<K, V> {
+        int bytes(K key, V value);
+    }
+
+    /** A cache of at most {@code maxWeight} bytes, as {@code weigher} counts them. */
+    public static <K, V> Cached<K, V> weighing(String name, long maxWeight, Weigher<K, V> weigher) {
         Cache<K, V> cache = Caffeine.newBuilder()
                 .maximumWeight(maxWeight)
-                .weigher((K key, V value) -> weigher.applyAsInt(value))
+                .weigher(weigher::bytes)
                 .recordStats()
                 .build();
         return new Cached<>(name, cache);
