@@ -5,7 +5,6 @@ import com.password4j.Password;
 import com.password4j.types.Argon2;
 import dev.conduit.platform.domain.Failure;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -22,10 +21,11 @@ public final class PasswordHasher {
     private final Semaphore permits;
     private final Duration maxWait;
     /**
-     * Verified against when the user does not exist, so a miss costs as much as a wrong password. Hashed in the
-     * background: before the JIT has warmed up, one hash takes the better part of a second of start-up.
+     * Verified against when the user does not exist, so a miss costs as much as a wrong password. Hashed at the
+     * first such login, not at start-up: before the JIT warms up one hash takes the better part of a second, and
+     * on two cores a background hash slows the rest of start-up as much.
      */
-    private final CompletableFuture<String> decoy;
+    private final Lazy<String> decoy;
 
     public PasswordHasher(int concurrency) {
         this(new Semaphore(concurrency, true), MAX_WAIT);
@@ -35,18 +35,12 @@ public final class PasswordHasher {
     PasswordHasher(Semaphore permits, Duration maxWait) {
         this.permits = permits;
         this.maxWait = maxWait;
-        // outside the bound: one hash, once, that must not fail because logins were busy at the time
-        this.decoy = CompletableFuture.supplyAsync(() -> unbounded("decoy password, never matches a real account"),
-                runnable -> Thread.ofVirtual().name("decoy-hash").start(runnable));
+        this.decoy = new Lazy<>(() -> hash("decoy password, never matches a real account"));
     }
 
     /** A PHC string ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}) with a fresh 16-byte salt. */
     public String hash(String password) {
-        return bounded(() -> unbounded(password));
-    }
-
-    private static String unbounded(String password) {
-        return Password.hash(password).addRandomSalt(16).with(ARGON2ID).getResult();
+        return bounded(() -> Password.hash(password).addRandomSalt(16).with(ARGON2ID).getResult());
     }
 
     public boolean matches(String password, String storedHash) {
@@ -55,7 +49,7 @@ public final class PasswordHasher {
 
     /** Spends the same work as {@link #matches} for an unknown account, and always fails. */
     public boolean matchesNothing(String password) {
-        matches(password, decoy.join());
+        matches(password, decoy.get());
         return false;
     }
 
@@ -72,6 +66,30 @@ public final class PasswordHasher {
             return work.get();
         } finally {
             permits.release();
+        }
+    }
+
+    /** A value computed by the first caller that needs it; a failed attempt leaves the next caller to try again. */
+    private static final class Lazy<T> {
+        private final Supplier<T> compute;
+        private volatile T value;
+
+        Lazy(Supplier<T> compute) {
+            this.compute = compute;
+        }
+
+        T get() {
+            T current = value;
+            if (current == null) {
+                synchronized (this) {
+                    current = value;
+                    if (current == null) {
+                        current = compute.get();
+                        value = current;
+                    }
+                }
+            }
+            return current;
         }
     }
 }
