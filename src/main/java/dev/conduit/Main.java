@@ -35,6 +35,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import java.util.logging.LogManager;
 import org.jdbi.v3.core.Jdbi;
@@ -114,9 +116,10 @@ public final class Main {
                     4 * (config.databasePoolSize() + 2) + 10);
             target = embedded.prepareApplicationRole();
         }
-        // 2. the schema, on Flyway's own connections
-        Migrations.apply(target);
-        // 3. the pool every store draws from
+        // 2. the schema, on connections of its own and a thread of its own: the rest is built meanwhile, and the
+        //    server starts listening only once the schema is current
+        var schema = CompletableFuture.supplyAsync(() -> Migrations.apply(target), Thread.ofVirtual()::start);
+        // 3. the pool every store draws from (it connects in the background)
         database = Database.connect(target, config.databasePoolSize(), statements);
         Jdbi jdbi = database.jdbi();
 
@@ -155,8 +158,9 @@ public final class Main {
                             new CommentRoutes(comments, auth));
                     routing.any(ErrorResponses::notFound);
                 })
-                .build()
-                .start();
+                .build();
+        awaitSchema(schema);
+        server.start();
         return server.port();
     }
 
@@ -188,6 +192,18 @@ public final class Main {
             embedded = null;
         }
         LOG.log(System.Logger.Level.INFO, "Conduit stopped");
+    }
+
+    /** Waits for the schema step; its failure is start-up's failure, as if it had run on this thread. */
+    private static void awaitSchema(CompletableFuture<Migrations.Outcome> schema) {
+        try {
+            schema.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private static DirectHandlers jsonDirectHandlers() {

@@ -35,6 +35,8 @@ public final class Database implements AutoCloseable {
         target.password().ifPresent(hikari::setPassword);
         hikari.setMaximumPoolSize(size);
         hikari.setMinimumIdle(size);
+        // no connection before returning: start-up checks the schema meanwhile, which proves the server is there
+        hikari.setInitializationFailTimeout(-1);
         // a request that cannot get a connection in time is told to retry (503), not queued forever
         hikari.setConnectionTimeout(5_000);
         hikari.addDataSourceProperty("ApplicationName", "conduit");
