@@ -54,6 +54,12 @@ class CorsTest {
             assertThat(listed.status()).isEqualTo(200);
             assertThat(listed.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example");
             assertThat(listed.headers().allValues("Vary")).contains("Origin");
+            var author = TestServer.api().register("corsauthor");
+            for (int i = 0; i < 5; i++) {
+                TestServer.api().createArticle(author, Api.unique("Large answer " + i), List.of());
+            }
+            var large = api.raw("GET", "/articles?author=" + author.username(), null, Map.of("Origin", "https://app.example"));
+            assertThat(String.join(",", large.headers().allValues("Vary"))).contains("Origin").contains("Accept-Encoding");
 
             var preflight = api.raw("OPTIONS", "/articles/some-slug", null, Map.of("Origin", "http://localhost:4200",
                     "Access-Control-Request-Method", "PUT"));

@@ -52,7 +52,7 @@ public final class Cors implements Filter {
             res.header(ANY_ORIGIN);
         } else {
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin.get());
-            res.header(HeaderNames.VARY, "Origin");
+            res.headers().add(HeaderNames.VARY, "Origin");
         }
         if (req.prologue().method() == Method.OPTIONS
                 && req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {

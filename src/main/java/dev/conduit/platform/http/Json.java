@@ -75,7 +75,7 @@ public final class Json {
             }
         }
         if (compressible) {
-            res.header(VARY);
+            res.headers().add(VARY);
         }
         if (gzip) {
             res.header(GZIPPED);
