@@ -28,7 +28,7 @@ WORDS = ("the a of to and in is it that for on with as at by from this be are wa
          "write read share ship maintain refactor rename delete keep start stop wait run work think").split()
 PASSWORD = "bench-password-1"  # every seeded user's; the login scenario needs it
 
-PRESETS = {"full": (300, 10), "quick": (60, 5), "smoke": (20, 5)}  # users, articles per user (before --scale)
+PRESETS = {"full": (300, 10), "quick": (30, 10), "smoke": (20, 5)}  # users, articles per user (before --scale)
 
 
 def sentence(rng, lo, hi):

@@ -26,8 +26,9 @@ import java.util.function.Function;
  * Fixed-rate steps, one after another (a step starts when the previous one's requests are all done): open model,
  * one iteration of the step's scenario per virtual user, connections shared. Properties: bench.url (the API base),
  * bench.scenarios, bench.manifest, bench.steps (a JSON list of {name, scenario, rate, seconds}) and bench.windows
- * (where to write each step's first start, last end and iterations done, from which bench/run computes the
- * achieved rate and the client's CPU per step). Requests are named after their step, so Gatling's stats are per step.
+ * (where to write, per step, its first start, last end, iterations done, and those done within the step's
+ * scheduled duration: bench/run's achieved rate and the client's CPU per step come from them). Requests are named
+ * after their step, so Gatling's stats are per step.
  */
 public class LadderSimulation extends Simulation {
     private static final Map<String, Window> WINDOWS = new ConcurrentHashMap<>();
@@ -36,6 +37,12 @@ public class LadderSimulation extends Simulation {
         final AtomicLong start = new AtomicLong(Long.MAX_VALUE);
         final AtomicLong end = new AtomicLong();
         final AtomicLong done = new AtomicLong();
+        final AtomicLong doneInTime = new AtomicLong();
+        final long seconds;
+
+        Window(long seconds) {
+            this.seconds = seconds;
+        }
     }
 
     public LadderSimulation() throws IOException {
@@ -49,7 +56,7 @@ public class LadderSimulation extends Simulation {
         List<PopulationBuilder> steps = new ArrayList<>();
         for (JsonNode step : json.readTree(System.getProperty("bench.steps"))) {
             String name = step.get("name").asText();
-            WINDOWS.put(name, new Window());
+            WINDOWS.put(name, new Window(step.get("seconds").asLong()));
             steps.add(scenario(name)
                     .exec(stepChain(name, step.get("scenario").asText(), workload))
                     .injectOpen(constantUsersPerSec(step.get("rate").asDouble()).during(step.get("seconds").asInt())));
@@ -77,8 +84,10 @@ public class LadderSimulation extends Simulation {
                 .foreach("#{requests}", "request").on(
                         exec(LadderSimulation::unpack).doSwitch("#{kind}").on(cases))
                 .exec(session -> {
-                    window.end.accumulateAndGet(System.currentTimeMillis(), Math::max);
+                    long now = System.currentTimeMillis();
+                    window.end.accumulateAndGet(now, Math::max);
                     window.done.incrementAndGet();
+                    if (now <= window.start.get() + 1000 * window.seconds) window.doneInTime.incrementAndGet();
                     return session;
                 });
     }
@@ -94,8 +103,8 @@ public class LadderSimulation extends Simulation {
     @Override
     public void after() {
         var out = new LinkedHashMap<String, Map<String, Long>>();
-        WINDOWS.forEach((name, w) -> out.put(name,
-                Map.of("start_ms", w.start.get(), "end_ms", w.end.get(), "iterations", w.done.get())));
+        WINDOWS.forEach((name, w) -> out.put(name, Map.of("start_ms", w.start.get(), "end_ms", w.end.get(),
+                "iterations", w.done.get(), "iterations_in_time", w.doneInTime.get())));
         try {
             new ObjectMapper().writeValue(Path.of(System.getProperty("bench.windows")).toFile(), out);
         } catch (IOException e) {
