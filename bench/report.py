@@ -59,6 +59,7 @@ plot 'rps.dat' using 2:xtic(1) notitle lc rgb '#3b6ea5', '' using 0:2:3 with lab
         gnuplot(term + f"""set output '{out['ladder']}'
 set title "{r['ladder']['scenario']}: latency at fixed offered rates (Gatling, open model); crosses: void steps"
 set logscale xy
+set xrange [{0.8 * min(s["offered"] for s in steps)}:{1.25 * max(s["offered"] for s in steps)}]
 set xlabel 'offered rate (requests/s)'
 set ylabel 'latency (ms)'
 set key top left
@@ -161,8 +162,8 @@ def markdown(r, images):
         mb = c["mixed_beside"]
         lines += ["## Many idle connections", "",
                   f"- Server open-file limit {c['server_open_files_limit']:,}; opened {c['opened']:,} idle keep-alive "
-                  f"connections (target {c['target']:,}) from {len(c['source_addresses'])} source addresses in "
-                  f"{c['processes']} process(es)",
+                  f"connections (target {c['target']:,}, {c.get('failed', 0):,} failed to open) from "
+                  f"{len(c['source_addresses'])} source addresses in {c['processes']} process(es)",
                   f"- Server RSS {c['rss_before_mb']} → {c['rss_after_mb']} MB: {c['kb_per_connection']} KB per "
                   f"connection, ~{fmt(c['projected_mb_per_100k'], 0)} MB per 100,000",
                   f"- `mixed` beside them: {mb['rps']:,.1f} req/s, p99 {mb['latency_ms']['p99']} ms, errors "
