@@ -150,6 +150,9 @@ def markdown(r, images):
                           "**void**: " + s["void_reason"] if s["void"] else "yes"] for s in steps]), ""]
         if "ladder" in images:
             lines += [f"![latency against offered rate]({os.path.basename(images['ladder'])})", ""]
+    if r.get("gatling_errors"):
+        lines += ["Gatling's failures (all steps, the unreported warm-up included):", ""]
+        lines += [f"- `{e}`" for e in r["gatling_errors"]] + [""]
     if r["writes"]:
         lines += ["## Write latency (Gatling, fixed rate)", ""]
         lines += [table(["scenario", "offered /s", "achieved /s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "valid"],
