@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Writes the Markdown report and the gnuplot PNGs of a bench result: report.py RESULT.json (re-runnable on old ones).
+Outputs RESULT.md, RESULT-rps.png, RESULT-ladder.png, RESULT-resources.png beside the JSON."""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def pct(v):
+    return "–" if v is None else f"{100 * v:.1f} %"
+
+
+def table(head, rows):
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(fmt(c) if not isinstance(c, str) else c for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def gnuplot(script, data):
+    with tempfile.TemporaryDirectory() as d:
+        for name, rows in data.items():
+            with open(os.path.join(d, name), "w") as f:
+                f.write("\n".join(" ".join(str(c) for c in row) for row in rows) + "\n")
+        subprocess.run(["gnuplot"], input=script, text=True, check=True, cwd=d)
+
+
+def plots(r, base):
+    scen = r["scenarios"]
+    out = {"rps": base + "-rps.png", "ladder": base + "-ladder.png", "resources": base + "-resources.png"}
+    term = "set terminal pngcairo noenhanced size 1000,560 font ',10'\nset grid ytics\nset key top right\n"
+    gnuplot(term + f"""set output '{out['rps']}'
+set title "Saturation throughput (wrk, 1 thread, 64 connections); labels: share of the nginx ceiling ({r['ceiling']['rps']:,.0f} req/s)"
+set style data histograms
+set style fill solid 0.8
+set boxwidth 0.7
+set ylabel 'requests/s'
+set yrange [0:*]
+set xtics rotate by -30
+plot 'rps.dat' using 2:xtic(1) notitle lc rgb '#3b6ea5', '' using 0:2:3 with labels offset 0,0.8 notitle
+""", {"rps.dat": [(n, s["rps"], f'"{100 * s.get("ceiling_share", 0):.2f}%"') for n, s in scen.items()]})
+
+    steps = [s for s in r["ladder"]["steps"] if s.get("latency_ms")]
+    if steps:
+        ok = [s for s in steps if not s["void"]]
+        void = [s for s in steps if s["void"]]
+        row = lambda s: (s["offered"], *[s["latency_ms"][k] or 0 for k in ("p50", "p90", "p99", "p99_9")])
+        data = {"ok.dat": [row(s) for s in ok] or [("NaN",) * 5], "void.dat": [row(s) for s in void] or [("NaN",) * 5]}
+        gnuplot(term + f"""set output '{out['ladder']}'
+set title "{r['ladder']['scenario']}: latency at fixed offered rates (Gatling, open model); crosses: void steps"
+set logscale xy
+set xrange [{0.8 * min(s["offered"] for s in steps)}:{1.25 * max(s["offered"] for s in steps)}]
+set xlabel 'offered rate (requests/s)'
+set ylabel 'latency (ms)'
+set key top left
+plot 'ok.dat' using 1:2 with linespoints title 'p50', '' using 1:3 with linespoints title 'p90', \
+     '' using 1:4 with linespoints title 'p99', '' using 1:5 with linespoints title 'p99.9', \
+     'void.dat' using 1:4 with points pt 2 ps 2 lc rgb 'red' title 'p99 (void)'
+""", data)
+    else:
+        out.pop("ladder")
+
+    with_server = {n: s for n, s in scen.items() if s.get("server") and s["requests"]}
+    typical = statistics.median(s["server"]["cpu_ms_per_request"] for s in with_server.values()) if with_server else 0
+    # a scenario 10x costlier than the median (login: Argon2id) would flatten the others; the table has it
+    outliers = [n for n, s in with_server.items() if s["server"]["cpu_ms_per_request"] > 10 * typical]
+    cpu_title = "Whole-stack CPU (Java + PostgreSQL) per request (ms)" + (
+        f"; not shown: {', '.join(outliers)} (see the table)" if outliers else "")
+    if with_server:
+        gnuplot(term.replace("1000,560", "1000,800") + f"""set output '{out['resources']}'
+set multiplot layout 2,1
+set style data histograms
+set style fill solid 0.8
+set boxwidth 0.6
+set key outside right top vertical
+set xtics rotate by -30
+set yrange [0:*]
+set title 'Server Java RSS during each scenario (MB)'
+plot 'res.dat' using 2:xtic(1) title 'peak' lc rgb '#3b6ea5', '' using 3 title 'end' lc rgb '#9cc0e6'
+set title '{cpu_title}'
+set style histogram rowstacked
+plot 'cpu.dat' using 2:xtic(1) title 'Java' lc rgb '#c0504d', '' using 3 title 'PostgreSQL' lc rgb '#4f81bd'
+unset multiplot
+""", {"res.dat": [(n, s["server"]["rss_peak_mb"], s["server"]["rss_end_mb"]) for n, s in with_server.items()],
+      "cpu.dat": [(n, 1000 * s["server"]["java_cpu_s"] / s["requests"],
+                   1000 * (s["server"]["pg_cpu_s"] or 0) / s["requests"])
+                  for n, s in with_server.items() if n not in outliers]})
+    else:
+        out.pop("resources")
+    return out
+
+
+def markdown(r, images):
+    m, ds, o = r["machine"], r["dataset"], r["options"]
+    lines = [f"# Conduit bench: {r['date'][:10]}, commit {r['commit']}{' (src modified)' if r['dirty'] else ''}"
+             f", {r['mode']} run", ""]
+    if r["mode"] != "full":
+        lines += [f"A **{r['mode']}** run (small dataset, short runs): a check that the suite works; its numbers"
+                  " are rough.", ""]
+    lines += [
+        f"- Machine: {m['cores']} cores, {m['cpu_model']}, {m['memory_mb']:,} MB, Linux {m['kernel']}, "
+        f"load average at start {', '.join(f'{x:.2f}' for x in m['load_avg_at_start'])}",
+        f"- Server: {r['server']['url']}, start-up {fmt(r['server']['startup_ms'])} ms; JVM: "
+        f"`{' '.join(r['server']['jvm'] or ['(not visible)'])}`",
+        f"- Dataset (seed {ds['seed']}, {ds['preset']}, scale {ds['scale']}, seeded in {ds['seconds']} s): "
+        + ", ".join(f"{v:,} {k}" for k, v in ds["counts"].items()),
+        f"- wrk {r['tools']['wrk'].split()[1] if r['tools']['wrk'] else ''}: 1 thread, {o['wrk']['connections']} "
+        f"keep-alive connections, pinned to core {o['wrk']['client_core']} (server unpinned); warm-up "
+        f"{o['warmup_s']} s, measured {o['duration_s']} s; {o['runs']} run(s)" + (", medians" if o["runs"] > 1 else ""),
+        f"- Ceiling: {r['tools']['nginx']}, 1 worker, a 200-byte JSON file: **{r['ceiling']['rps']:,.0f} req/s** "
+        f"(p99 {r['ceiling']['latency_ms']['p99']} ms, client CPU {pct(r['ceiling']['client_cpu'])})",
+        "", "## Saturation (wrk)", "",
+    ]
+    rows = []
+    for n, s in r["scenarios"].items():
+        srv = s.get("server") or {}
+        rows.append([n, s["rps"], pct(s.get("ceiling_share")), s["latency_ms"]["p50"], s["latency_ms"]["p90"],
+                     s["latency_ms"]["p99"], s["latency_ms"]["p99_9"], sum(s["errors"].values()), pct(s["client_cpu"]),
+                     srv.get("rss_peak_mb"), srv.get("rss_end_mb"), srv.get("cpu_ms_per_request"),
+                     srv.get("cpu_ms_per_1000_requests")])
+    lines += [table(["scenario", "req/s", "of ceiling", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "errors",
+                     "client CPU", "RSS peak MB", "RSS end MB", "CPU ms/req", "CPU ms/1000 req"], rows), ""]
+    lines += ["CPU: Java plus every PostgreSQL process of the server, during the measured window, over its requests. "
+              "Client CPU: wrk's share of its one core (near 100 % means the client, not the server, was the limit).", ""]
+    if "rps" in images:
+        lines += [f"![requests/s]({os.path.basename(images['rps'])})", ""]
+    if "resources" in images:
+        lines += [f"![memory and CPU]({os.path.basename(images['resources'])})", ""]
+    steps = r["ladder"]["steps"]
+    if steps:
+        lines += [f"## Fixed rates: {r['ladder']['scenario']} (Gatling 3.14.9, open model)", "",
+                  "One iteration per virtual user, connections shared. A step is **void** when the achieved rate is "
+                  "under 95 % of the offered one or the client used ~100 % of its core: its latencies measure the "
+                  "overload or the client, not the server at that rate.", ""]
+        lines += [table(["offered /s", "as share of", "achieved /s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
+                         "errors", "client CPU", "valid"],
+                        [[s["offered"], f"{100 * s['share']['share']:g} % of {s['share']['of']}", s.get("achieved"),
+                          *[(s.get("latency_ms") or {}).get(k) for k in ("p50", "p90", "p99", "p99_9")],
+                          s.get("errors"), pct(s.get("client_cpu")),
+                          "**void**: " + s["void_reason"] if s["void"] else "yes"] for s in steps]), ""]
+        if "ladder" in images:
+            lines += [f"![latency against offered rate]({os.path.basename(images['ladder'])})", ""]
+    if r.get("gatling_errors"):
+        lines += ["Gatling's failures (all steps, the unreported warm-up included):", ""]
+        lines += [f"- `{e}`" for e in r["gatling_errors"]] + [""]
+    if r["writes"]:
+        lines += ["## Write latency (Gatling, fixed rate)", ""]
+        lines += [table(["scenario", "offered /s", "achieved /s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "valid"],
+                        [[s["scenario"], s["offered"], s["achieved"], s["latency_ms"]["p50"], s["latency_ms"]["p99"],
+                          s["latency_ms"]["p99_9"], s["errors"], "**void**: " + s["void_reason"] if s["void"] else "yes"]
+                         for s in r["writes"]]), ""]
+        lines += ["`favorite` is a toggle: each iteration is a POST then a DELETE, both counted.", ""]
+    c = r.get("connections")
+    if c:
+        mb = c["mixed_beside"]
+        lines += ["## Many idle connections", "",
+                  f"- Server open-file limit {c['server_open_files_limit']:,}; opened {c['opened']:,} idle keep-alive "
+                  f"connections (target {c['target']:,}, {c.get('failed', 0):,} failed to open) from "
+                  f"{len(c['source_addresses'])} source addresses in {c['processes']} process(es)",
+                  f"- Server RSS {c['rss_before_mb']} → {c['rss_after_mb']} MB: {c['kb_per_connection']} KB per "
+                  f"connection, ~{fmt(c['projected_mb_per_100k'], 0)} MB per 100,000",
+                  f"- `mixed` beside them: {mb['rps']:,.1f} req/s, p99 {mb['latency_ms']['p99']} ms, errors "
+                  f"{sum(mb['errors'].values())}",
+                  f"- Still open afterwards: {c['still_open_after']:,} of {c['opened']:,}", ""]
+    lines += [f"Total run time {r['seconds']} s. Generated by bench/report.py from {r.get('_json', 'the JSON')}.", ""]
+    return "\n".join(lines)
+
+
+def main():
+    path = sys.argv[1]
+    with open(path) as f:
+        r = json.load(f)
+    r["_json"] = os.path.basename(path)
+    base = path[:-5] if path.endswith(".json") else path
+    images = plots(r, base)
+    with open(base + ".md", "w") as f:
+        f.write(markdown(r, images))
+
+
+if __name__ == "__main__":
+    main()
