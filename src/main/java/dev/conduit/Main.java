@@ -24,6 +24,7 @@ import dev.conduit.profiles.ProfileRoutes;
 import dev.conduit.profiles.Profiles;
 import dev.conduit.users.UserRoutes;
 import dev.conduit.users.Users;
+import io.helidon.common.mapper.MapperManager;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
@@ -49,6 +50,10 @@ public final class Main {
     static {
         // before the first logger exists, or JUL picks its default manager
         System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+        // Until a global MapperManager is set, Helidon 4.4 asks its service registry for one on every use (each
+        // query parameter read, some header reads), and the registry builds a new one each time: a sixth of a
+        // list request's CPU in a profile. Set one, once per JVM.
+        MapperManager.global(MapperManager.create());
     }
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
@@ -147,6 +152,8 @@ public final class Main {
                 .featuresDiscoverServices(false)
                 .shutdownGracePeriod(config.shutdownGrace())
                 .maxPayloadSize(config.maxRequestBytes())
+                // without it, an answer written in two parts waits for the client's delayed ACK (40 ms)
+                .connectionOptions(socket -> socket.tcpNoDelay(true))
                 .directHandlers(jsonDirectHandlers())
                 .routing(routing -> {
                     ErrorResponses.register(routing);
