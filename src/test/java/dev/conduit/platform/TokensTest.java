@@ -1,6 +1,7 @@
 package dev.conduit.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -35,6 +36,19 @@ class TokensTest {
         String expired = new Tokens(SECRET, Duration.ofHours(1), yesterday).issue(id);
 
         assertRefused(expired, "has expired");
+    }
+
+    @Test
+    void aTokenVerifiedBeforeIsRefusedOnceItExpires() throws Exception {
+        // expired 29 s ago: still inside the 30 s of allowed clock skew for about a second
+        var issuedEarlier = Clock.fixed(Instant.now().minus(Duration.ofHours(1)).minusSeconds(29), ZoneOffset.UTC);
+        var tokens = new Tokens(SECRET, Duration.ofHours(1), Clock.systemUTC());
+        String token = new Tokens(SECRET, Duration.ofHours(1), issuedEarlier).issue(7);
+
+        assertThat(tokens.verify(token)).isEqualTo(7);
+        Thread.sleep(1_500);
+
+        assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(Tokens.InvalidToken.class).hasMessage("has expired");
     }
 
     @Test
