@@ -151,22 +151,17 @@ public final class Articles {
         feed.publish(change);
     }
 
+    /** The slug's id comes from the cache: an article deleted meanwhile makes the insert fail (404). */
     public Article favorite(long userId, String slug) {
-        long id = jdbi.withHandle(h -> {
-            long found = idOf(h, slug);
-            store.favorite(h, userId, found);
-            return found;
-        });
+        long id = idOf(slug);
+        jdbi.useHandle(h -> store.favorite(h, userId, id));
         feed.publish(new FavoriteChange(userId, id));
         return view(id, userId);
     }
 
     public Article unfavorite(long userId, String slug) {
-        long id = jdbi.withHandle(h -> {
-            long found = idOf(h, slug);
-            store.unfavorite(h, userId, found);
-            return found;
-        });
+        long id = idOf(slug);
+        jdbi.useHandle(h -> store.unfavorite(h, userId, id));
         feed.publish(new FavoriteChange(userId, id));
         return view(id, userId);
     }

@@ -57,18 +57,15 @@ public final class Comments {
         var violations = new Violations();
         String text = violations.required("body", body, MAX_BODY, false);
         violations.throwIfAny();
-        record Added(long articleId, CommentStore.Stored comment) {
-        }
-        var added = jdbi.withHandle(h -> {
-            long articleId = articles.idOf(h, slug);
-            return new Added(articleId, store.insert(h, articleId, authorId, text));
-        });
-        feed.publish(new CommentsChanged(added.articleId()));
+        // the slug's id from the cache: an article deleted meanwhile makes the insert fail (404)
+        long articleId = articles.idOf(slug);
+        var comment = jdbi.withHandle(h -> store.insert(h, articleId, authorId, text));
+        feed.publish(new CommentsChanged(articleId));
         var author = profiles.viewedBy(List.of(authorId), authorId).get(authorId);
         if (author == null) {
             throw Failure.Unauthorized.accountGone();
         }
-        return added.comment().as(author);
+        return comment.as(author);
     }
 
     public void delete(long callerId, String slug, long commentId) {
