@@ -59,9 +59,17 @@ public record Config(
                 Duration.ofSeconds(reader.integer("SHUTDOWN_GRACE_SECONDS", 10, new IntRange(0, 3600))),
                 reader.text("EMBEDDED_POSTGRES_OS_USER", "conduit-postgres"),
                 Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))),
-                // a quarter of the heap: the rest is for requests in flight and the server itself
-                reader.integer("CACHE_MB", (int) Math.max(8, Runtime.getRuntime().maxMemory() / 4 / (1 << 20)),
-                        new IntRange(1, 1_000_000)));
+                reader.integer("CACHE_MB", defaultCacheMegabytes(reader.integer("PASSWORD_HASH_CONCURRENCY", cores,
+                        new IntRange(1, 256))), new IntRange(1, 1_000_000)));
+    }
+
+    /**
+     * A third of the heap that password hashing leaves (each Argon2id hash holds ~20 MB while it runs): the rest
+     * is for requests in flight and the server itself.
+     */
+    private static int defaultCacheMegabytes(int hashConcurrency) {
+        long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
+        return (int) Math.max(8, (heapMegabytes - 20L * hashConcurrency) / 3);
     }
 
     private record Reader(Map<String, String> env) {
