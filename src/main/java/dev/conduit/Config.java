@@ -64,12 +64,12 @@ public record Config(
     }
 
     /**
-     * A third of the heap that password hashing leaves (each Argon2id hash holds ~20 MB while it runs): the rest
+     * A third of the heap that password hashing leaves (each Argon2id hash holds ~8 MB while it runs): the rest
      * is for requests in flight and the server itself.
      */
     private static int defaultCacheMegabytes(int hashConcurrency) {
         long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
-        return (int) Math.max(8, (heapMegabytes - 20L * hashConcurrency) / 3);
+        return (int) Math.max(8, (heapMegabytes - 8L * hashConcurrency) / 3);
     }
 
     private record Reader(Map<String, String> env) {

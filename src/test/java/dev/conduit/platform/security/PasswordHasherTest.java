@@ -3,6 +3,9 @@ package dev.conduit.platform.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
 import dev.conduit.platform.domain.Failure;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -16,11 +19,21 @@ class PasswordHasherTest {
         String first = hasher.hash("correct horse");
         String second = hasher.hash("correct horse");
 
-        assertThat(first).startsWith("$argon2id$v=19$m=19456,t=2,p=1$").isNotEqualTo(second);
+        assertThat(first).startsWith("$argon2id$v=19$m=7168,t=5,p=1$").isNotEqualTo(second);
         assertThat(hasher.matches("correct horse", first)).isTrue();
         assertThat(hasher.matches("correct horse", second)).isTrue();
         assertThat(hasher.matches("Correct horse", first)).isFalse();
         assertThat(hasher.matchesNothing("correct horse")).isFalse();
+    }
+
+    @Test
+    void hashesMadeWithOtherParametersStillMatch() {
+        String older = Password.hash("correct horse").addRandomSalt(16)
+                .with(Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID))
+                .getResult();
+
+        assertThat(older).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        assertThat(new PasswordHasher(1).matches("correct horse", older)).isTrue();
     }
 
     @Test
