@@ -5,10 +5,9 @@ import io.helidon.http.Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Locale;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32C;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -32,16 +31,17 @@ final class Encodings {
     }
 
     /**
-     * A strong entity tag of the JSON bytes (MD5 as a fingerprint, not for security; its intrinsic makes it the
-     * cheapest 128-bit digest here), distinct for the gzipped representation.
+     * A strong entity tag of the JSON bytes: their length, CRC32C and Adler-32 (96 bits, both checksums done by
+     * CPU instructions; MD5 cost 5 % of a list request's CPU). A fingerprint, not a security boundary: a client
+     * can only fool its own cache. The gzipped representation gets its own tag.
      */
     static String etag(byte[] json, boolean gzip) {
-        try {
-            byte[] digest = MessageDigest.getInstance("MD5").digest(json);
-            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + (gzip ? "-gz\"" : "\"");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has MD5", e);
-        }
+        var crc = new CRC32C();
+        crc.update(json);
+        var adler = new Adler32();
+        adler.update(json);
+        return "\"" + Integer.toHexString(json.length) + "-" + Long.toHexString(crc.getValue()) + "-"
+                + Long.toHexString(adler.getValue()) + (gzip ? "-gz\"" : "\"");
     }
 
     /** Whether an {@code If-None-Match} value names {@code etag} (weak comparison, as RFC 9110 asks). */
