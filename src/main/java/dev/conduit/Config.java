@@ -29,7 +29,8 @@ public record Config(
         Duration shutdownGrace,
         String postgresOsUser,
         Set<String> corsAllowedOrigins,
-        int cacheMegabytes) {
+        int cacheMegabytes,
+        int maxConcurrentRequests) {
 
     /** A configuration value that cannot be used; the message names the variable. */
     public static final class InvalidConfig extends RuntimeException {
@@ -60,7 +61,8 @@ public record Config(
                 reader.text("EMBEDDED_POSTGRES_OS_USER", "conduit-postgres"),
                 Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))),
                 reader.integer("CACHE_MB", defaultCacheMegabytes(reader.integer("PASSWORD_HASH_CONCURRENCY", cores,
-                        new IntRange(1, 256))), new IntRange(1, 1_000_000)));
+                        new IntRange(1, 256))), new IntRange(1, 1_000_000)),
+                reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)));
     }
 
     /**

@@ -154,6 +154,9 @@ public final class Main {
                 .maxPayloadSize(config.maxRequestBytes())
                 // without it, an answer written in two parts waits for the client's delayed ACK (40 ms)
                 .connectionOptions(socket -> socket.tcpNoDelay(true))
+                // beyond this many requests at once, 503 at once: unbounded queues of requests in flight filled
+                // an 80 MB heap under an open-model overload and killed the listener thread
+                .maxConcurrentRequests(config.maxConcurrentRequests())
                 .directHandlers(jsonDirectHandlers())
                 .routing(routing -> {
                     ErrorResponses.register(routing);
