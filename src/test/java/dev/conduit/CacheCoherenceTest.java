@@ -86,29 +86,25 @@ class CacheCoherenceTest {
             paths.add("/articles?author=" + name);
             paths.add("/articles?favorited=" + name);
         }
-        var cached = new LinkedHashMap<String, String>();
-        for (String path : paths) {
-            for (var viewer : users) {
-                cached.put(path + " as " + viewer.email(), api.get(path, viewer.token()).body());
-            }
-            cached.put(path + " anonymously", api.get(path).body());
-        }
-        for (var viewer : users) {
-            cached.put("feed as " + viewer.email(), api.get("/articles/feed", viewer.token()).body());
-        }
-
+        var cached = answers(paths, users);
         TestServer.app().caches().forEach(Cached::invalidateAll);
-        var fresh = new LinkedHashMap<String, String>();
+        var fresh = answers(paths, users);
+        assertThat(cached).isEqualTo(fresh);
+    }
+
+    /** Every path's answer to every user and to an anonymous caller, and every user's feed. */
+    private Map<String, String> answers(List<String> paths, List<Api.User> users) {
+        var answers = new LinkedHashMap<String, String>();
         for (String path : paths) {
             for (var viewer : users) {
-                fresh.put(path + " as " + viewer.email(), api.get(path, viewer.token()).body());
+                answers.put(path + " as " + viewer.email(), api.get(path, viewer.token()).body());
             }
-            fresh.put(path + " anonymously", api.get(path).body());
+            answers.put(path + " anonymously", api.get(path).body());
         }
         for (var viewer : users) {
-            fresh.put("feed as " + viewer.email(), api.get("/articles/feed", viewer.token()).body());
+            answers.put("feed as " + viewer.email(), api.get("/articles/feed", viewer.token()).body());
         }
-        assertThat(cached).isEqualTo(fresh);
+        return answers;
     }
 
     private void read(Random random, Map<Integer, String> slugs, List<Api.User> users, String tag) {
