@@ -46,6 +46,7 @@ public record Config(
     public static Config from(Map<String, String> env) {
         int cores = Runtime.getRuntime().availableProcessors();
         var reader = new Reader(env);
+        int hashConcurrency = reader.integer("PASSWORD_HASH_CONCURRENCY", cores, new IntRange(1, 256));
         return new Config(
                 reader.text("HOST", "0.0.0.0"),
                 reader.integer("PORT", 8080, new IntRange(0, 65535)),
@@ -55,13 +56,12 @@ public record Config(
                 reader.integer("DATABASE_POOL_SIZE", cores * 2 + 1, new IntRange(1, 1000)),
                 reader.secret("JWT_SECRET", 32),
                 Duration.ofSeconds(reader.integer("JWT_TTL_SECONDS", 86_400, new IntRange(60, 31_536_000))),
-                reader.integer("PASSWORD_HASH_CONCURRENCY", cores, new IntRange(1, 256)),
+                hashConcurrency,
                 reader.integer("MAX_REQUEST_BYTES", 1_048_576, new IntRange(1024, 64 * 1_048_576)),
                 Duration.ofSeconds(reader.integer("SHUTDOWN_GRACE_SECONDS", 10, new IntRange(0, 3600))),
                 reader.text("EMBEDDED_POSTGRES_OS_USER", "conduit-postgres"),
                 Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))),
-                reader.integer("CACHE_MB", defaultCacheMegabytes(reader.integer("PASSWORD_HASH_CONCURRENCY", cores,
-                        new IntRange(1, 256))), new IntRange(1, 1_000_000)),
+                reader.integer("CACHE_MB", defaultCacheMegabytes(hashConcurrency), new IntRange(1, 1_000_000)),
                 reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)));
     }
 

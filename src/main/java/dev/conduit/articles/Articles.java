@@ -6,6 +6,7 @@ import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Paging;
 import dev.conduit.platform.domain.Violations;
+import dev.conduit.profiles.Profile;
 import dev.conduit.profiles.Profiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -209,11 +210,11 @@ public final class Articles {
     private Article view(long id, Long viewer) {
         var summary = cache.summaries.get(id, key -> jdbi.withHandle(h -> store.summaries(h, List.of(key))).get(key));
         String body = cache.bodies.get(id, key -> jdbi.withHandle(h -> store.body(h, key)).orElse(null));
-        var author = summary == null ? null : profiles.viewedBy(List.of(summary.authorId()), viewer).get(summary.authorId());
-        if (body == null || author == null) {
+        var author = summary == null ? Optional.<Profile>empty() : profiles.find(summary.authorId(), viewer);
+        if (body == null || author.isEmpty()) {
             throw notFound();
         }
-        return summary.as(body, favoritedBy(viewer).contains(id), author);
+        return summary.as(body, favoritedBy(viewer).contains(id), author.get());
     }
 
     private Set<Long> favoritedBy(Long viewer) {

@@ -61,11 +61,7 @@ public final class Comments {
         long articleId = articles.idOf(slug);
         var comment = jdbi.withHandle(h -> store.insert(h, articleId, authorId, text));
         feed.publish(new CommentsChanged(articleId));
-        var author = profiles.viewedBy(List.of(authorId), authorId).get(authorId);
-        if (author == null) {
-            throw Failure.Unauthorized.accountGone();
-        }
-        return comment.as(author);
+        return comment.as(profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone));
     }
 
     public void delete(long callerId, String slug, long commentId) {

@@ -31,7 +31,12 @@ public final class Profiles {
     }
 
     public Profile get(String username, Long viewer) {
-        return get(idOf(username).orElseThrow(Profiles::notFound), viewer);
+        return idOf(username).flatMap(id -> find(id, viewer)).orElseThrow(Profiles::notFound);
+    }
+
+    /** The profile of account {@code id} as {@code viewer} sees it, if there is such an account. */
+    public Optional<Profile> find(long id, Long viewer) {
+        return Optional.ofNullable(viewedBy(List.of(id), viewer).get(id));
     }
 
     /** The account called {@code username} (ignoring case), if there is one. */
@@ -50,7 +55,7 @@ public final class Profiles {
     }
 
     /** The ids of the accounts {@code viewer} follows. */
-    public Set<Long> followedBy(long viewer) {
+    private Set<Long> followedBy(long viewer) {
         return cache.following.get(viewer, id -> jdbi.withHandle(h -> store.followedBy(h, id)));
     }
 
@@ -64,7 +69,7 @@ public final class Profiles {
             return id;
         });
         feed.publish(new Followed(viewer));
-        return get(target, viewer);
+        return find(target, viewer).orElseThrow(Profiles::notFound);
     }
 
     public Profile unfollow(long viewer, String username) {
@@ -74,20 +79,12 @@ public final class Profiles {
             return id;
         });
         feed.publish(new Followed(viewer));
-        return get(target, viewer);
+        return find(target, viewer).orElseThrow(Profiles::notFound);
     }
 
     /** The caches, for tests and metrics. */
     public List<Cached<?, ?>> caches() {
         return cache.all();
-    }
-
-    private Profile get(long id, Long viewer) {
-        var profile = viewedBy(List.of(id), viewer).get(id);
-        if (profile == null) {
-            throw notFound();
-        }
-        return profile;
     }
 
     private static Failure notFound() {

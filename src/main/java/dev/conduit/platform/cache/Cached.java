@@ -44,14 +44,13 @@ public final class Cached<K, V> {
         Cache<K, V> cache = Caffeine.newBuilder()
                 .maximumWeight(maxWeight)
                 .weigher(weigher::bytes)
-                .recordStats()
                 .build();
         return new Cached<>(name, cache);
     }
 
     /** A cache of at most {@code maxEntries} values. */
     public static <K, V> Cached<K, V> counting(String name, long maxEntries) {
-        return new Cached<>(name, Caffeine.newBuilder().maximumSize(maxEntries).recordStats().<K, V>build());
+        return new Cached<>(name, Caffeine.newBuilder().maximumSize(maxEntries).<K, V>build());
     }
 
     public String name() {
@@ -91,11 +90,6 @@ public final class Cached<K, V> {
         return found;
     }
 
-    /** The value of {@code key} if it is cached; never loads. */
-    public V peek(K key) {
-        return cache.getIfPresent(key);
-    }
-
     public void invalidate(K key) {
         stamp.incrementAndGet();
         cache.invalidate(key);
@@ -115,15 +109,6 @@ public final class Cached<K, V> {
     /** A snapshot of what is cached now (for tests that compare it with the database). */
     public Map<K, V> snapshot() {
         return Map.copyOf(cache.asMap());
-    }
-
-    /** Hits, misses and size so far. */
-    public Stats stats() {
-        var stats = cache.stats();
-        return new Stats(name, stats.hitCount(), stats.missCount(), cache.estimatedSize());
-    }
-
-    public record Stats(String name, long hits, long misses, long size) {
     }
 
     private void store(K key, V value, long seen) {
