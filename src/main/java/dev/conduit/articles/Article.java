@@ -1,23 +1,38 @@
 package dev.conduit.articles;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
+import dev.conduit.platform.json.JsonText;
 import dev.conduit.profiles.Profile;
-import java.time.Instant;
-import java.util.List;
+import java.io.IOException;
 
 /**
- * An article as a viewer sees it. Lists leave {@code body} out (null, so it is not serialized), as the API's
- * v2 list shape requires; single-article answers always carry it.
+ * An article as a viewer sees it: its stored fields as rendered when they were read ({@link Summary}), its body
+ * (null in lists, as the API's v2 list shape requires; single-article answers always carry it), and what
+ * depends on the viewer or changes with every favorite, written per answer.
  */
-public record Article(
-        String slug,
-        String title,
-        String description,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String body,
-        List<String> tagList,
-        Instant createdAt,
-        Instant updatedAt,
-        boolean favorited,
-        int favoritesCount,
-        Profile author) {
+public record Article(JsonText summary, JsonText body, boolean favorited, int favoritesCount, Profile author)
+        implements JsonSerializable {
+    private static final JsonText FAVORITED = JsonText.of(",\"favorited\":true,\"favoritesCount\":");
+    private static final JsonText NOT_FAVORITED = JsonText.of(",\"favorited\":false,\"favoritesCount\":");
+
+    @Override
+    public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
+        summary.startValue(gen);
+        if (body != null) {
+            body.append(gen);
+        }
+        (favorited ? FAVORITED : NOT_FAVORITED).append(gen);
+        gen.writeRaw(Integer.toString(favoritesCount));
+        author.appendAsAuthor(gen);
+        gen.writeRaw('}');
+    }
+
+    @Override
+    public void serializeWithType(JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
+            throws IOException {
+        serialize(gen, serializers);
+    }
 }

@@ -1,9 +1,13 @@
 package dev.conduit.articles;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
+import dev.conduit.platform.json.JsonText;
 import dev.conduit.profiles.Followed;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -15,9 +19,10 @@ import java.util.Set;
  *     count) remove it.</li>
  * <li>{@code bodies}: id → body. {@link ArticleChange} removes it.</li>
  * <li>{@code slugs}: slug → id. {@link ArticleChange} removes the slugs that stopped naming the article.</li>
- * <li>{@code listings}: a list's filters → its newest ids and total. {@link ArticleChange} removes the lists the
- *     article entered or left ({@link Listing.Key#affectedBy}); {@link FavoriteChange} the favorites list of
- *     that user; {@link Followed} the feed of that user.</li>
+ * <li>{@code listings}: a list's filters → its newest ids and total. A created article is put in its place in
+ *     the lists it joins ({@link Listing.Key#affectedBy}), a deleted one taken out of those that held it: a
+ *     new article costs no list a reload. An edit removes the lists the article entered or left by its tags;
+ *     {@link FavoriteChange} the favorites list of that user; {@link Followed} the feed of that user.</li>
  * <li>{@code favorites}: user id → ids of the articles they favorited. {@link FavoriteChange} removes it.</li>
  * <li>{@code tags}: the tag list. An {@link ArticleChange} that adds or removes a tag removes it.</li>
  * </ul>
@@ -26,28 +31,30 @@ final class ArticleCache {
     static final String TAGS = "tags";
 
     final Cached<Long, Summary> summaries;
-    final Cached<Long, String> bodies;
+    final Cached<Long, JsonText> bodies;
     final Cached<String, Long> slugs;
     final Cached<Listing.Key, Listing> listings;
     final Cached<Long, Set<Long>> favorites;
     final Cached<String, List<String>> tags = Cached.counting("articles.tags", 1);
+    /**
+     * Articles edited or deleted lately. Changes are handled in the order their writers publish them, which
+     * for one article need not be the order they committed in: a delete that found the new row may be heard
+     * before its creation. A creation heard after a later change of its article removes the lists instead of
+     * adding to them. Ten minutes is far longer than any writer takes from its commit to its publish.
+     */
+    private final Cache<Long, Boolean> changedSinceCreated = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .build();
 
     /** Takes 65 % of {@code budget}. */
     ArticleCache(ChangeFeed feed, CacheBudget budget) {
         summaries = budget.share("articles.summaries", 15, (id, summary) -> summary.weight());
-        bodies = budget.share("articles.bodies", 30, (id, body) -> 56 + body.length());
+        bodies = budget.share("articles.bodies", 30, (id, body) -> 56 + body.bytes());
         slugs = budget.share("articles.slugs", 5, (slug, id) -> 72 + slug.length());
         listings = budget.share("articles.listings", 10, (key, listing) -> listing.weight());
         favorites = budget.share("articles.favorites", 5, (user, ids) -> 64 + 32 * ids.size());
-        feed.subscribe(ArticleChange.class, change -> {
-            summaries.invalidate(change.id());
-            bodies.invalidate(change.id());
-            change.slugs().forEach(slugs::invalidate);
-            listings.invalidateIf((key, listing) -> key.affectedBy(change, listing));
-            if (!change.tags().isEmpty()) {
-                tags.invalidateAll();
-            }
-        });
+        feed.subscribe(ArticleChange.class, this::articleChanged);
         feed.subscribe(FavoriteChange.class, change -> {
             summaries.invalidate(change.articleId());
             favorites.invalidate(change.userId());
@@ -59,5 +66,34 @@ final class ArticleCache {
 
     List<Cached<?, ?>> all() {
         return List.of(summaries, bodies, slugs, listings, favorites, tags);
+    }
+
+    /** One at a time, so a creation and a later change of the same article cannot interleave their list updates. */
+    private synchronized void articleChanged(ArticleChange change) {
+        summaries.invalidate(change.id());
+        bodies.invalidate(change.id());
+        change.slugs().forEach(slugs::invalidate);
+        switch (change.kind()) {
+            case CREATED -> {
+                if (changedSinceCreated.getIfPresent(change.id()) != null) {
+                    listings.invalidateIf((key, listing) -> key.affectedBy(change, listing));
+                } else {
+                    listings.updateIf((key, listing) -> key.affectedBy(change, listing),
+                            (key, listing) -> listing.with(change.id(), change.createdAt()));
+                }
+            }
+            case EDITED -> {
+                changedSinceCreated.put(change.id(), true);
+                listings.invalidateIf((key, listing) -> key.affectedBy(change, listing));
+            }
+            case DELETED -> {
+                changedSinceCreated.put(change.id(), true);
+                listings.updateIf((key, listing) -> key.affectedBy(change, listing),
+                        (key, listing) -> listing.without(change.id()));
+            }
+        }
+        if (!change.tags().isEmpty()) {
+            tags.invalidateAll();
+        }
     }
 }

@@ -1,14 +1,16 @@
 package dev.conduit.articles;
 
+import java.time.Instant;
 import java.util.Set;
 
 /**
  * A change: an article was created, edited or deleted.
  *
- * @param tags   its tags when created or deleted; the tags added or removed when edited
- * @param slugs  slugs that no longer name it (its old slug after a rename, its slug after a delete)
+ * @param createdAt when the article was created: where it goes in the lists it joins
+ * @param tags      its tags when created or deleted; the tags added or removed when edited
+ * @param slugs     slugs that no longer name it (its old slug after a rename, its slug after a delete)
  */
-public record ArticleChange(Kind kind, long id, long authorId, Set<String> tags, Set<String> slugs) {
+public record ArticleChange(Kind kind, long id, long authorId, Instant createdAt, Set<String> tags, Set<String> slugs) {
     public enum Kind {
         /** it now appears in every list whose filters it meets */
         CREATED,

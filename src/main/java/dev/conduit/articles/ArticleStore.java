@@ -2,8 +2,10 @@ package dev.conduit.articles;
 
 import dev.conduit.platform.db.Refusals;
 import dev.conduit.platform.domain.Failure;
+import dev.conduit.platform.json.JsonText;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,8 +25,8 @@ import org.jdbi.v3.core.statement.Query;
  * viewer's side (favorited, following) and the authors come from caches, not from joins.
  */
 final class ArticleStore {
-    /** What ownership checks and updates need to know of an article. */
-    record Ref(long id, long authorId, String slug, String title) {
+    /** What ownership checks, updates and the caches need to know of an article. */
+    record Ref(long id, long authorId, String slug, String title, Instant createdAt) {
     }
 
     /** Tags sort by code point ("C"), so every PostgreSQL server, whatever its locale, gives the same order. */
@@ -35,6 +37,7 @@ final class ArticleStore {
             from articles a
             where a.id = any(:ids)
             """;
+    private static final String REF_COLUMNS = "id, author_id, slug, title, created_at";
     private static final String NEWEST_FIRST = " order by a.created_at desc, a.id desc";
 
     /** The author's account may be deleted while they write. */
@@ -82,20 +85,23 @@ final class ArticleStore {
     }
 
     /**
-     * The first {@code depth} ids of the list, newest first, how many match in all, and for a feed the accounts
-     * it follows: one round trip.
+     * The first {@code depth} ids of the list, newest first, with their creation times, how many match in all,
+     * and for a feed the accounts it follows: one round trip.
      */
     Listing listing(Handle h, Listing.Key key, int depth) {
         var criteria = Criteria.of(key);
         String authors = key.feedOf() == null ? "cast(array[] as bigint[])"
                 : "array(select fo.followed_id from follows fo where fo.follower_id = :feedOf)";
         return criteria.bind(h.createQuery("""
-                        select array(select a.id from articles a%1$s%2$s limit :depth) as ids,
+                        with newest as (select a.id, a.created_at from articles a%1$s%2$s limit :depth)
+                        select array(select id from newest%3$s) as ids,
+                               array(select cast(extract(epoch from created_at) * 1000000 as bigint) from newest%3$s)
+                                   as created,
                                (select count(*) from articles a%1$s) as total,
-                               %3$s as authors
-                        """.formatted(criteria.where(), NEWEST_FIRST, authors)))
+                               %4$s as authors
+                        """.formatted(criteria.where(), NEWEST_FIRST, NEWEST_FIRST.replace("a.", ""), authors)))
                 .bind("depth", depth)
-                .map((rs, ctx) -> new Listing(longs(rs, "ids"), rs.getLong("total"),
+                .map((rs, ctx) -> new Listing(longs(rs, "ids"), longs(rs, "created"), rs.getLong("total"),
                         Arrays.stream(longs(rs, "authors")).boxed().collect(Collectors.toUnmodifiableSet())))
                 .one();
     }
@@ -121,8 +127,10 @@ final class ArticleStore {
                 .collect(Collectors.toMap(Summary::id, Function.identity()));
     }
 
-    Optional<String> body(Handle h, long id) {
-        return h.createQuery("select body from articles where id = :id").bind("id", id).mapTo(String.class).findOne();
+    /** The body as the JSON member {@code ,"body":"..."}. */
+    Optional<JsonText> body(Handle h, long id) {
+        return h.createQuery("select body from articles where id = :id").bind("id", id).mapTo(String.class).findOne()
+                .map(body -> JsonText.members("body", body));
     }
 
     Optional<Long> idOf(Handle h, String slug) {
@@ -140,11 +148,10 @@ final class ArticleStore {
 
     /** {@code forUpdate} locks the row until the transaction ends, so concurrent edits apply one at a time. */
     Optional<Ref> ref(Handle h, String slug, boolean forUpdate) {
-        return h.createQuery("select id, author_id, slug, title from articles where slug = :slug"
+        return h.createQuery("select " + REF_COLUMNS + " from articles where slug = :slug"
                         + (forUpdate ? " for update" : ""))
                 .bind("slug", slug)
-                .map((rs, ctx) -> new Ref(rs.getLong("id"), rs.getLong("author_id"), rs.getString("slug"),
-                        rs.getString("title")))
+                .map((rs, ctx) -> ref(rs))
                 .findOne();
     }
 
@@ -156,20 +163,20 @@ final class ArticleStore {
                 .one();
     }
 
-    /** The new article's id, or empty when the slug is taken (the caller picks another). */
-    Optional<Long> insert(Handle h, long authorId, String slug, ArticleDraft draft) {
+    /** The new article, or empty when the slug is taken (the caller picks another). */
+    Optional<Ref> insert(Handle h, long authorId, String slug, ArticleDraft draft) {
         return INSERT_REFUSALS.on(() -> h.createQuery("""
                         insert into articles (slug, author_id, title, description, body)
                         values (:slug, :authorId, :title, :description, :body)
                         on conflict (slug) do nothing
-                        returning id
-                        """)
+                        returning %s
+                        """.formatted(REF_COLUMNS))
                 .bind("slug", slug)
                 .bind("authorId", authorId)
                 .bind("title", draft.title())
                 .bind("description", draft.description())
                 .bind("body", draft.body())
-                .mapTo(Long.class)
+                .map((rs, ctx) -> ref(rs))
                 .findOne());
     }
 
@@ -289,16 +296,18 @@ final class ArticleStore {
         return ids;
     }
 
+    private static Ref ref(ResultSet rs) throws SQLException {
+        return new Ref(rs.getLong("id"), rs.getLong("author_id"), rs.getString("slug"), rs.getString("title"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+
     private static Summary summary(ResultSet rs) throws SQLException {
-        return new Summary(
-                rs.getLong("id"),
-                rs.getString("slug"),
-                rs.getString("title"),
-                rs.getString("description"),
-                rs.getLong("author_id"),
-                List.of((String[]) rs.getArray("tag_list").getArray()),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
-                rs.getInt("favorites_count"));
+        return new Summary(rs.getLong("id"), rs.getLong("author_id"), rs.getInt("favorites_count"), JsonText.openObject(
+                "slug", rs.getString("slug"),
+                "title", rs.getString("title"),
+                "description", rs.getString("description"),
+                "tagList", List.of((String[]) rs.getArray("tag_list").getArray()),
+                "createdAt", rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                "updatedAt", rs.getObject("updated_at", OffsetDateTime.class).toInstant()));
     }
 }

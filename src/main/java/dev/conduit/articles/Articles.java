@@ -85,21 +85,22 @@ public final class Articles {
                 Tags.normalize(violations, draft.tagList() == null ? List.of() : draft.tagList()));
         violations.throwIfAny();
 
-        long id = jdbi.inTransaction(h -> {
+        var created = jdbi.inTransaction(h -> {
             String base = Slugs.base(valid.title());
             for (int attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
                 String slug = attempt == 0 ? base : Slugs.withSuffix(base);
                 var inserted = store.insert(h, authorId, slug, valid);
                 if (inserted.isPresent()) {
-                    store.insertTags(h, inserted.get(), valid.tagList());
+                    store.insertTags(h, inserted.get().id(), valid.tagList());
                     store.countTags(h, Tags.deltas(List.of(), valid.tagList()));
                     return inserted.get();
                 }
             }
             throw Failure.Conflict.taken("slug");
         });
-        feed.publish(new ArticleChange(ArticleChange.Kind.CREATED, id, authorId, Set.copyOf(valid.tagList()), Set.of()));
-        return view(id, authorId);
+        feed.publish(new ArticleChange(ArticleChange.Kind.CREATED, created.id(), authorId, created.createdAt(),
+                Set.copyOf(valid.tagList()), Set.of()));
+        return view(created.id(), authorId);
     }
 
     public Article update(long callerId, String slug, ArticleDraft changes) {
@@ -134,7 +135,7 @@ public final class Articles {
                 retagged = Set.copyOf(deltas.keySet());
             }
             boolean renamed = newSlug != null && !newSlug.equals(ref.slug());
-            return new ArticleChange(ArticleChange.Kind.EDITED, ref.id(), ref.authorId(), retagged,
+            return new ArticleChange(ArticleChange.Kind.EDITED, ref.id(), ref.authorId(), ref.createdAt(), retagged,
                     renamed ? Set.of(ref.slug()) : Set.of());
         }));
         feed.publish(change);
@@ -147,7 +148,8 @@ public final class Articles {
             var tags = store.removeTags(h, ref.id());
             store.delete(h, ref.id());
             store.countTags(h, Tags.deltas(tags, List.of()));
-            return new ArticleChange(ArticleChange.Kind.DELETED, ref.id(), ref.authorId(), tags, Set.of(ref.slug()));
+            return new ArticleChange(ArticleChange.Kind.DELETED, ref.id(), ref.authorId(), ref.createdAt(), tags,
+                    Set.of(ref.slug()));
         });
         feed.publish(change);
     }
@@ -209,7 +211,7 @@ public final class Articles {
     /** The whole article. */
     private Article view(long id, Long viewer) {
         var summary = cache.summaries.get(id, key -> jdbi.withHandle(h -> store.summaries(h, List.of(key))).get(key));
-        String body = cache.bodies.get(id, key -> jdbi.withHandle(h -> store.body(h, key)).orElse(null));
+        var body = cache.bodies.get(id, key -> jdbi.withHandle(h -> store.body(h, key)).orElse(null));
         var author = summary == null ? Optional.<Profile>empty() : profiles.find(summary.authorId(), viewer);
         if (body == null || author.isEmpty()) {
             throw notFound();

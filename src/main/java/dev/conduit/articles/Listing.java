@@ -1,16 +1,19 @@
 package dev.conduit.articles;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * The newest ids of one list of articles (the first {@link #DEPTH} of them) and how many match in all. Pages
- * within that depth are cut from it; deeper pages ask the database with the same filters.
+ * The newest ids of one list of articles (the first {@link #DEPTH} of them, with when each was created) and how
+ * many match in all. Pages within that depth are cut from it; deeper pages ask the database with the same filters.
  *
+ * @param created each id's creation time, in microseconds since the epoch: the list's order with the id
  * @param authors for a feed: the accounts it was built from (empty for other lists)
  */
-record Listing(long[] ids, long total, Set<Long> authors) {
+record Listing(long[] ids, long[] created, long total, Set<Long> authors) {
     static final int DEPTH = 500;
 
     /**
@@ -24,7 +27,10 @@ record Listing(long[] ids, long total, Set<Long> authors) {
             return new Key(null, null, null, viewer);
         }
 
-        /** Whether {@code change} may have changed which articles {@code listing} (of this key) holds. */
+        /**
+         * Whether {@code change} may have changed which articles {@code listing} (of this key) holds; for a
+         * creation, whether the new article belongs in it. A null listing (one being read): whether it may.
+         */
         boolean affectedBy(ArticleChange change, Listing listing) {
             if (tag != null && !change.tags().contains(tag)) {
                 return false;
@@ -35,12 +41,12 @@ record Listing(long[] ids, long total, Set<Long> authors) {
             if (author != null && author != change.authorId()) {
                 return false;
             }
-            if (feedOf != null && !listing.authors().contains(change.authorId())) {
+            if (feedOf != null && listing != null && !listing.authors().contains(change.authorId())) {
                 return false;
             }
             if (favoritedBy != null) {
                 // nobody has favorited a new article yet; a deleted one leaves the lists that held it
-                return change.kind() == ArticleChange.Kind.DELETED && listing.mayHold(change.id());
+                return change.kind() == ArticleChange.Kind.DELETED && (listing == null || listing.mayHold(change.id()));
             }
             return true;
         }
@@ -67,10 +73,76 @@ record Listing(long[] ids, long total, Set<Long> authors) {
     }
 
     boolean mayHold(long id) {
-        return ids.length < total || Arrays.stream(ids).anyMatch(held -> held == id);
+        return !complete() || indexOf(id) >= 0;
+    }
+
+    /**
+     * This list with article {@code id}, created at {@code createdAt}, added in its place, or null when that
+     * place lies past the ids held (they cannot tell it apart from an article held further down). Adding an
+     * article already held changes nothing: the list was read after it was created.
+     */
+    Listing with(long id, Instant createdAt) {
+        return with(id, ChronoUnit.MICROS.between(Instant.EPOCH, createdAt));
+    }
+
+    private Listing with(long id, long createdAt) {
+        if (indexOf(id) >= 0) {
+            return this;
+        }
+        int at = 0;
+        while (at < ids.length && (created[at] > createdAt || created[at] == createdAt && ids[at] > id)) {
+            at++;
+        }
+        if (at == ids.length && !complete()) {
+            return null;
+        }
+        int kept = Math.min(ids.length + 1, DEPTH);
+        long[] newIds = new long[kept];
+        long[] newCreated = new long[kept];
+        System.arraycopy(ids, 0, newIds, 0, Math.min(at, kept));
+        System.arraycopy(created, 0, newCreated, 0, Math.min(at, kept));
+        if (at < kept) {
+            newIds[at] = id;
+            newCreated[at] = createdAt;
+            System.arraycopy(ids, at, newIds, at + 1, kept - at - 1);
+            System.arraycopy(created, at, newCreated, at + 1, kept - at - 1);
+        }
+        return new Listing(newIds, newCreated, total + 1, authors);
+    }
+
+    /**
+     * This list without article {@code id}, or null when it does not hold it but might have counted it (the
+     * article may lie past the ids held). A complete list that does not hold it was read after it was deleted.
+     */
+    Listing without(long id) {
+        int at = indexOf(id);
+        if (at < 0) {
+            return complete() ? this : null;
+        }
+        long[] newIds = new long[ids.length - 1];
+        long[] newCreated = new long[ids.length - 1];
+        System.arraycopy(ids, 0, newIds, 0, at);
+        System.arraycopy(created, 0, newCreated, 0, at);
+        System.arraycopy(ids, at + 1, newIds, at, ids.length - at - 1);
+        System.arraycopy(created, at + 1, newCreated, at, ids.length - at - 1);
+        return new Listing(newIds, newCreated, total - 1, authors);
     }
 
     int weight() {
-        return 64 + 8 * ids.length + 32 * authors.size();
+        return 64 + 16 * ids.length + 32 * authors.size();
+    }
+
+    /** Whether every match is held. */
+    private boolean complete() {
+        return ids.length == total;
+    }
+
+    private int indexOf(long id) {
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == id) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

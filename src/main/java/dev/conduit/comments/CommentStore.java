@@ -2,10 +2,10 @@ package dev.conduit.comments;
 
 import dev.conduit.platform.db.Refusals;
 import dev.conduit.platform.domain.Failure;
+import dev.conduit.platform.json.JsonText;
 import dev.conduit.profiles.Profile;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +21,13 @@ final class CommentStore {
     private static final String COLUMNS = "id, created_at, updated_at, body, author_id";
 
     /** A comment as stored; {@link Comment} shows its author as a profile. */
-    record Stored(long id, Instant createdAt, Instant updatedAt, String body, long authorId) {
+    record Stored(long authorId, JsonText json) {
         Comment as(Profile author) {
-            return new Comment(id, createdAt, updatedAt, body, author);
+            return new Comment(json, author);
         }
 
         int weight() {
-            return 120 + body.length();
+            return 64 + json.bytes();
         }
     }
 
@@ -65,11 +65,10 @@ final class CommentStore {
     }
 
     private static Stored stored(ResultSet rs) throws SQLException {
-        return new Stored(
-                rs.getLong("id"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
-                rs.getString("body"),
-                rs.getLong("author_id"));
+        return new Stored(rs.getLong("author_id"), JsonText.openObject(
+                "id", rs.getLong("id"),
+                "createdAt", rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                "updatedAt", rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                "body", rs.getString("body")));
     }
 }

@@ -2,6 +2,7 @@ package dev.conduit.profiles;
 
 import dev.conduit.platform.db.Refusals;
 import dev.conduit.platform.domain.Failure;
+import dev.conduit.platform.json.JsonText;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -17,14 +18,14 @@ final class ProfileStore {
             "follows_follower_id_fkey", Failure.Unauthorized::accountGone,
             "follows_followed_id_fkey", () -> new Failure.NotFound("profile")));
 
-    /** What others see of an account; {@link Profile} adds the viewer's {@code following}. */
-    record Card(long id, String username, String bio, String image) {
+    /** What others see of an account, as JSON; {@link Profile} adds the viewer's {@code following}. */
+    record Card(long id, JsonText json) {
         Profile as(boolean following) {
-            return new Profile(username, bio, image, following);
+            return new Profile(json, following);
         }
 
         int weight() {
-            return 96 + (username.length() + (bio == null ? 0 : bio.length()) + (image == null ? 0 : image.length()));
+            return 64 + json.bytes();
         }
     }
 
@@ -38,8 +39,8 @@ final class ProfileStore {
     Map<Long, Card> cards(Handle h, Collection<Long> ids) {
         return h.createQuery("select id, username, bio, image from users where id = any(:ids)")
                 .bindArray("ids", Long.class, ids)
-                .map((rs, ctx) -> new Card(rs.getLong("id"), rs.getString("username"), rs.getString("bio"),
-                        rs.getString("image")))
+                .map((rs, ctx) -> new Card(rs.getLong("id"), JsonText.openObject("username", rs.getString("username"),
+                        "bio", rs.getString("bio"), "image", rs.getString("image"))))
                 .stream()
                 .collect(Collectors.toMap(Card::id, Function.identity()));
     }

@@ -7,8 +7,16 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -20,13 +28,30 @@ import java.util.function.Function;
  * value is either stored before the invalidation (which then removes it) or not at all. A reader that starts
  * after a write's invalidation reads after its commit: a client sees its own acknowledged writes.
  *
+ * <p>Stamps are per stripe of keys, so invalidating one key does not void the loads of unrelated ones. Concurrent
+ * misses on one key share one load ({@link #get}) unless an invalidation came between them; loads in progress are
+ * known by key, so a change chosen by a predicate ({@link #invalidateIf}, {@link #updateIf}) voids only those it
+ * may affect. Such a change holds a lock that stores wait for, so no store slips in between its stamps and its
+ * pass over the entries.
+ *
  * @param <K> the key: a plain value
  * @param <V> the value: immutable
  */
 public final class Cached<K, V> {
+    private static final int STRIPES = 64;
+
     private final String name;
     private final Cache<K, V> cache;
-    private final AtomicLong stamp = new AtomicLong();
+    private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
+    /** Moved by every change by predicate: {@link #getAll}'s loads are not known by key, so it voids them all. */
+    private final AtomicLong epoch = new AtomicLong();
+    /** Stores share it; changes by predicate take it alone. */
+    private final ReadWriteLock bulk = new ReentrantReadWriteLock();
+    /** {@link #get}'s loads in progress, each begun when its key's stripe stamp was {@code stamp}. */
+    private final ConcurrentHashMap<K, Load<V>> loading = new ConcurrentHashMap<>();
+
+    private record Load<V>(long stamp, CompletableFuture<V> result) {
+    }
 
     private Cached(String name, Cache<K, V> cache) {
         this.name = name;
@@ -57,18 +82,37 @@ public final class Cached<K, V> {
         return name;
     }
 
-    /** The value of {@code key}, loaded by {@code loader} on a miss; a null from the loader is returned, not kept. */
+    /**
+     * The value of {@code key}, loaded by {@code loader} on a miss; a null from the loader is returned, not kept.
+     * A miss joins a load of the same key already running if no invalidation came since that load began (its
+     * answer is then as fresh as one of our own); the loader's failure is then every joiner's.
+     */
     public V get(K key, Function<K, V> loader) {
         V value = cache.getIfPresent(key);
         if (value != null) {
             return value;
         }
-        long seen = stamp.get();
-        value = loader.apply(key);
-        if (value != null) {
-            store(key, value, seen);
+        int stripe = stripe(key);
+        long seen = stripes.get(stripe);
+        var mine = new Load<V>(seen, new CompletableFuture<>());
+        var running = loading.compute(key, (k, other) -> other != null && other.stamp() == seen ? other : mine);
+        if (running != mine) {
+            return joined(running.result());
         }
-        return value;
+        // registered before reading: a change by predicate from now on finds this load and voids it
+        try {
+            value = loader.apply(key);
+            if (value != null) {
+                store(key, value, () -> stripes.get(stripe) == seen);
+            }
+            mine.result().complete(value);
+            return value;
+        } catch (RuntimeException | Error e) {
+            mine.result().completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(key, mine);
+        }
     }
 
     /**
@@ -82,28 +126,71 @@ public final class Cached<K, V> {
         }
         var missing = new LinkedHashSet<K>(keys);
         missing.removeAll(found.keySet());
-        long seen = stamp.get();
+        long seenEpoch = epoch.get();
+        long[] seenStripes = new long[STRIPES];
+        for (int i = 0; i < STRIPES; i++) {
+            seenStripes[i] = stripes.get(i);
+        }
         loader.apply(missing).forEach((key, value) -> {
-            store(key, value, seen);
+            int stripe = stripe(key);
+            store(key, value, () -> epoch.get() == seenEpoch && stripes.get(stripe) == seenStripes[stripe]);
             found.put(key, value);
         });
         return found;
     }
 
     public void invalidate(K key) {
-        stamp.incrementAndGet();
+        stripes.incrementAndGet(stripe(key));
         cache.invalidate(key);
     }
 
-    /** Removes every entry for which {@code affected} holds. */
+    /**
+     * Removes every entry for which {@code affected} holds. It is also asked of each key being loaded, with a
+     * null value: whether the change may affect what that load will find.
+     */
     public void invalidateIf(BiPredicate<K, V> affected) {
-        stamp.incrementAndGet();
-        cache.asMap().entrySet().removeIf(entry -> affected.test(entry.getKey(), entry.getValue()));
+        updateIf(affected, (key, value) -> null);
+    }
+
+    /**
+     * Replaces each entry for which {@code affected} holds with what {@code update} makes of it (null: removes
+     * it), each atomically; loads in progress are voided as by {@link #invalidateIf}. Loads that begin meanwhile
+     * are kept only after the whole pass, and they read after the change: no entry is updated twice for one
+     * change, nor missed.
+     */
+    public void updateIf(BiPredicate<K, V> affected, BiFunction<K, V, V> update) {
+        bulk.writeLock().lock();
+        try {
+            epoch.incrementAndGet();
+            for (var key : loading.keySet()) {
+                if (affected.test(key, null)) {
+                    stripes.incrementAndGet(stripe(key));
+                }
+            }
+            var map = cache.asMap();
+            for (var entry : map.entrySet()) {
+                if (affected.test(entry.getKey(), entry.getValue())) {
+                    // asked again atomically: the entry may have changed since the pass read it
+                    map.computeIfPresent(entry.getKey(),
+                            (k, current) -> affected.test(k, current) ? update.apply(k, current) : current);
+                }
+            }
+        } finally {
+            bulk.writeLock().unlock();
+        }
     }
 
     public void invalidateAll() {
-        stamp.incrementAndGet();
-        cache.invalidateAll();
+        bulk.writeLock().lock();
+        try {
+            epoch.incrementAndGet();
+            for (int i = 0; i < STRIPES; i++) {
+                stripes.incrementAndGet(i);
+            }
+            cache.invalidateAll();
+        } finally {
+            bulk.writeLock().unlock();
+        }
     }
 
     /** A snapshot of what is cached now (for tests that compare it with the database). */
@@ -111,7 +198,32 @@ public final class Cached<K, V> {
         return Map.copyOf(cache.asMap());
     }
 
-    private void store(K key, V value, long seen) {
-        cache.asMap().compute(key, (k, current) -> stamp.get() == seen ? value : current);
+    /** Stores {@code value} if {@code unchanged} still holds, checked atomically with the store. */
+    private void store(K key, V value, BooleanSupplier unchanged) {
+        bulk.readLock().lock();
+        try {
+            cache.asMap().compute(key, (k, current) -> unchanged.getAsBoolean() ? value : current);
+        } finally {
+            bulk.readLock().unlock();
+        }
+    }
+
+    private static int stripe(Object key) {
+        int h = key.hashCode();
+        return (h ^ (h >>> 16)) & (STRIPES - 1);
+    }
+
+    private static <V> V joined(CompletableFuture<V> load) {
+        try {
+            return load.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 }
