@@ -14,7 +14,12 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,33 +47,8 @@ class CacheCoherenceTest {
             authors.put(i, users.get(i % users.size()));
         }
 
-        Instant end = Instant.now().plus(RACE);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            var tasks = new ArrayList<Future<?>>();
-            for (int r = 0; r < 6; r++) {
-                int seed = r;
-                tasks.add(pool.submit(() -> {
-                    var random = new Random(seed);
-                    while (Instant.now().isBefore(end)) {
-                        read(random, slugs, users, tag);
-                    }
-                    return null;
-                }));
-            }
-            for (int w = 0; w < 3; w++) {
-                int seed = 100 + w;
-                tasks.add(pool.submit(() -> {
-                    var random = new Random(seed);
-                    while (Instant.now().isBefore(end)) {
-                        write(random, slugs, authors, users, tag);
-                    }
-                    return null;
-                }));
-            }
-            for (var task : tasks) {
-                task.get();
-            }
-        }
+        race(6, random -> read(random, slugs, users, tag),
+                3, random -> write(random, slugs, authors, users, tag));
 
         var paths = new ArrayList<String>();
         for (String slug : slugs.values()) {
@@ -79,6 +59,7 @@ class CacheCoherenceTest {
             paths.add("/articles?tag=" + tag + "&limit=5&offset=" + offset);
         }
         paths.add("/articles?tag=t1");
+        paths.add("/articles?limit=50");
         paths.add("/tags");
         for (var user : users) {
             String name = api.get("/user", user.token()).text("/user/username");
@@ -86,6 +67,144 @@ class CacheCoherenceTest {
             paths.add("/articles?author=" + name);
             paths.add("/articles?favorited=" + name);
         }
+        assertCachedAnswersAreFresh(paths, users);
+    }
+
+    /** Cached lists take new articles in place and drop deleted ones: creations and deletions racing list reads. */
+    @Test
+    void articlesCreatedAndDeletedWhileListsFillLeaveEveryListExact() throws Exception {
+        String tag = Api.unique("fresh");
+        var users = new ArrayList<Api.User>();
+        for (int i = 0; i < 4; i++) {
+            users.add(api.register("lister"));
+        }
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                if (i != j) {
+                    api.post("/profiles/" + users.get(j).username() + "/follow", null, users.get(i).token());
+                }
+            }
+        }
+        var created = new ConcurrentHashMap<String, Api.User>();
+        race(4, random -> {
+            String token = users.get(random.nextInt(users.size())).token();
+            switch (random.nextInt(4)) {
+                case 0 -> api.get("/articles?tag=" + tag + "&limit=5&offset=" + 5 * random.nextInt(3), token);
+                case 1 -> api.get("/articles?author=" + users.get(random.nextInt(users.size())).username());
+                case 2 -> api.get("/articles/feed?limit=5", token);
+                default -> api.get("/articles?limit=10", token);
+            }
+        }, 3, random -> {
+            var author = users.get(random.nextInt(users.size()));
+            var mine = created.entrySet().stream().filter(e -> e.getValue().equals(author)).findAny();
+            if (mine.isPresent() && random.nextInt(3) == 0) {
+                if (api.delete("/articles/" + mine.get().getKey(), author.token()).status() == 204) {
+                    created.remove(mine.get().getKey());
+                }
+            } else {
+                created.put(api.createArticle(author, Api.unique("Listed"), List.of(tag, "t" + random.nextInt(3))),
+                        author);
+            }
+        });
+
+        var paths = new ArrayList<String>();
+        for (int offset = 0; offset < 40; offset += 5) {
+            paths.add("/articles?tag=" + tag + "&limit=5&offset=" + offset);
+        }
+        paths.add("/articles?limit=50");
+        for (var user : users) {
+            paths.add("/articles?author=" + user.username());
+        }
+        assertCachedAnswersAreFresh(paths, users);
+    }
+
+    /** A count and a favorite changed in place: the same users toggling the same articles from many threads. */
+    @Test
+    void favoritesTogglingFromManyThreadsLeaveCountsAndFlagsExact() throws Exception {
+        String tag = Api.unique("liked");
+        var users = new ArrayList<Api.User>();
+        for (int i = 0; i < 3; i++) {
+            users.add(api.register("toggler"));
+        }
+        var slugs = List.of(api.createArticle(users.get(0), Api.unique("Hot"), List.of(tag)),
+                api.createArticle(users.get(1), Api.unique("Hot"), List.of(tag)));
+        race(3, random -> {
+            String token = users.get(random.nextInt(users.size())).token();
+            if (random.nextBoolean()) {
+                api.get("/articles/" + slugs.get(random.nextInt(2)), token);
+            } else {
+                api.get("/articles?tag=" + tag, token);
+            }
+        }, 6, random -> {
+            // six writers, three users: one user's favorites of one article race each other
+            String token = users.get(random.nextInt(users.size())).token();
+            api.send(random.nextBoolean() ? "POST" : "DELETE", "/articles/" + slugs.get(random.nextInt(2)) + "/favorite",
+                    null, token);
+        });
+
+        var paths = new ArrayList<String>();
+        slugs.forEach(slug -> paths.add("/articles/" + slug));
+        paths.add("/articles?tag=" + tag);
+        for (var user : users) {
+            paths.add("/articles?favorited=" + user.username());
+        }
+        assertCachedAnswersAreFresh(paths, users);
+    }
+
+    /**
+     * Changes applied in place must be heard in the order they committed. Right after a favorite commits, and
+     * before it is published, the same user unfavorites the same article: that write waits its turn.
+     */
+    @Test
+    void aFavoriteAndAnUnfavoriteAreHeardInTheOrderTheyCommitted() throws Exception {
+        var author = api.register("ordered");
+        var fan = api.register("fan");
+        String slug = api.createArticle(author, Api.unique("Ordered"), List.of());
+        api.get("/articles/" + slug, fan.token()); // the article and the fan's favorites are cached
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var unfavorite = new AtomicReference<Future<Api.Response>>();
+            TestServer.statements().interleaving("insert into favorites", () -> {
+                unfavorite.set(pool.submit(() -> api.delete("/articles/" + slug + "/favorite", fan.token())));
+                try {
+                    // unordered, it would commit and be heard now, before the favorite that committed first
+                    unfavorite.get().get(300, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException waitingItsTurn) {
+                    // as it should
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, () -> api.post("/articles/" + slug + "/favorite", null, fan.token()));
+            assertThat(unfavorite.get().get().status()).isEqualTo(200);
+        }
+
+        assertThat(api.get("/articles/" + slug, fan.token()).at("/article/favorited").asBoolean()).isFalse();
+        assertCachedAnswersAreFresh(List.of("/articles/" + slug, "/articles?favorited=" + fan.username()), List.of(fan));
+    }
+
+    /** Runs the readers and writers (each given a seeded Random) at once for {@link #RACE}. */
+    private static void race(int readers, Consumer<Random> reader, int writers, Consumer<Random> writer)
+            throws Exception {
+        Instant end = Instant.now().plus(RACE);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var tasks = new ArrayList<Future<?>>();
+            for (int i = 0; i < readers + writers; i++) {
+                var random = new Random(i);
+                var role = i < readers ? reader : writer;
+                tasks.add(pool.submit(() -> {
+                    while (Instant.now().isBefore(end)) {
+                        role.accept(random);
+                    }
+                    return null;
+                }));
+            }
+            for (var task : tasks) {
+                task.get();
+            }
+        }
+    }
+
+    /** Once all is quiet: every answer served from the caches equals the one given once they are emptied. */
+    private void assertCachedAnswersAreFresh(List<String> paths, List<Api.User> users) {
         var cached = answers(paths, users);
         TestServer.app().caches().forEach(Cached::invalidateAll);
         var fresh = answers(paths, users);

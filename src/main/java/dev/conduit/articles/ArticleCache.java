@@ -1,13 +1,13 @@
 package dev.conduit.articles;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.json.JsonText;
 import dev.conduit.profiles.Followed;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -15,15 +15,16 @@ import java.util.Set;
  * What articles keep in memory, and which change invalidates what (each change is published by the logic that
  * made it, after its commit):
  * <ul>
- * <li>{@code summaries}: id → the article without body. {@link ArticleChange}, {@link FavoriteChange} (its
- *     count) remove it.</li>
+ * <li>{@code summaries}: id → the article without body. {@link ArticleChange} removes it; a
+ *     {@link FavoriteChange} sets its count.</li>
  * <li>{@code bodies}: id → body. {@link ArticleChange} removes it.</li>
  * <li>{@code slugs}: slug → id. {@link ArticleChange} removes the slugs that stopped naming the article.</li>
  * <li>{@code listings}: a list's filters → its newest ids and total. A created article is put in its place in
  *     the lists it joins ({@link Listing.Key#affectedBy}), a deleted one taken out of those that held it: a
  *     new article costs no list a reload. An edit removes the lists the article entered or left by its tags;
  *     {@link FavoriteChange} the favorites list of that user; {@link Followed} the feed of that user.</li>
- * <li>{@code favorites}: user id → ids of the articles they favorited. {@link FavoriteChange} removes it.</li>
+ * <li>{@code favorites}: user id → ids of the articles they favorited. A {@link FavoriteChange} adds or
+ *     removes the article.</li>
  * <li>{@code tags}: the tag list. An {@link ArticleChange} that adds or removes a tag removes it.</li>
  * </ul>
  */
@@ -42,7 +43,7 @@ final class ArticleCache {
      * before its creation. A creation heard after a later change of its article removes the lists instead of
      * adding to them. Ten minutes is far longer than any writer takes from its commit to its publish.
      */
-    private final Cache<Long, Boolean> changedSinceCreated = Caffeine.newBuilder()
+    private final Cache<Long, Boolean> changedSinceCreated = Cached.builder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofMinutes(10))
             .build();
@@ -56,12 +57,31 @@ final class ArticleCache {
         favorites = budget.share("articles.favorites", 5, (user, ids) -> 64 + 32 * ids.size());
         feed.subscribe(ArticleChange.class, this::articleChanged);
         feed.subscribe(FavoriteChange.class, change -> {
-            summaries.invalidate(change.articleId());
-            favorites.invalidate(change.userId());
+            summaries.update(change.articleId(), summary -> summary.withFavoritesCount(change.favoritesCount()));
+            favorites.update(change.userId(), ids -> change.favorited() ? with(ids, change.articleId())
+                    : without(ids, change.articleId()));
             listings.invalidateIf((key, listing) -> key.isFavoritesOf(change.userId()));
         });
         feed.subscribe(Followed.class, change ->
                 listings.invalidateIf((key, listing) -> key.isFeedOf(change.follower())));
+    }
+
+    private static Set<Long> with(Set<Long> ids, long id) {
+        if (ids.contains(id)) {
+            return ids;
+        }
+        var added = new HashSet<>(ids);
+        added.add(id);
+        return Set.copyOf(added);
+    }
+
+    private static Set<Long> without(Set<Long> ids, long id) {
+        if (!ids.contains(id)) {
+            return ids;
+        }
+        var removed = new HashSet<>(ids);
+        removed.remove(id);
+        return Set.copyOf(removed);
     }
 
     List<Cached<?, ?>> all() {

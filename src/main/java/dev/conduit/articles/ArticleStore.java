@@ -37,6 +37,11 @@ final class ArticleStore {
             from articles a
             where a.id = any(:ids)
             """;
+    /** The count the favorite statement left: the one it set, or the one it found (null: no such article). */
+    private static final String COUNT_AFTER = """
+            select coalesce((select favorites_count from counted),
+                            (select favorites_count from articles where id = :articleId))
+            """;
     private static final String REF_COLUMNS = "id, author_id, slug, title, created_at";
     private static final String NEWEST_FIRST = " order by a.created_at desc, a.id desc";
 
@@ -242,33 +247,42 @@ final class ArticleStore {
         h.createUpdate("delete from articles where id = :id").bind("id", id).execute();
     }
 
-    /** Idempotent; the count moves only when a favorite row was really added. */
-    void favorite(Handle h, long userId, long articleId) {
-        FAVORITE_REFUSALS.on(() -> h.createUpdate("""
+    /**
+     * Idempotent; the count moves only when a favorite row was really added. The article's favorites count
+     * after it, or empty when the article is gone.
+     */
+    Optional<Integer> favorite(Handle h, long userId, long articleId) {
+        return FAVORITE_REFUSALS.on(() -> h.createQuery("""
                         with added as (
                             insert into favorites (user_id, article_id) values (:userId, :articleId)
                             on conflict do nothing
-                            returning article_id)
-                        update articles set favorites_count = favorites_count + 1
-                        where id in (select article_id from added)
-                        """)
+                            returning article_id),
+                        counted as (
+                            update articles set favorites_count = favorites_count + 1
+                            where id in (select article_id from added)
+                            returning favorites_count)
+                        """ + COUNT_AFTER)
                 .bind("userId", userId)
                 .bind("articleId", articleId)
-                .execute());
+                .mapTo(Integer.class)
+                .findOne());
     }
 
-    /** Idempotent; the count moves only when a favorite row was really removed. */
-    void unfavorite(Handle h, long userId, long articleId) {
-        h.createUpdate("""
+    /** Idempotent; the count moves only when a favorite row was really removed. As {@link #favorite}. */
+    Optional<Integer> unfavorite(Handle h, long userId, long articleId) {
+        return h.createQuery("""
                         with removed as (
                             delete from favorites where user_id = :userId and article_id = :articleId
-                            returning article_id)
-                        update articles set favorites_count = favorites_count - 1
-                        where id in (select article_id from removed)
-                        """)
+                            returning article_id),
+                        counted as (
+                            update articles set favorites_count = favorites_count - 1
+                            where id in (select article_id from removed)
+                            returning favorites_count)
+                        """ + COUNT_AFTER)
                 .bind("userId", userId)
                 .bind("articleId", articleId)
-                .execute();
+                .mapTo(Integer.class)
+                .findOne();
     }
 
     /**

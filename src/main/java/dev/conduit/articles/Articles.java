@@ -3,6 +3,7 @@ package dev.conduit.articles;
 import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
+import dev.conduit.platform.cache.WriteOrder;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Paging;
 import dev.conduit.platform.domain.Violations;
@@ -35,6 +36,7 @@ public final class Articles {
     private final ArticleCache cache;
     private final Profiles profiles;
     private final ChangeFeed feed;
+    private final WriteOrder order = new WriteOrder();
 
     public Articles(Jdbi jdbi, Profiles profiles, ChangeFeed feed, CacheBudget budget) {
         this.jdbi = jdbi;
@@ -154,18 +156,26 @@ public final class Articles {
         feed.publish(change);
     }
 
-    /** The slug's id comes from the cache: an article deleted meanwhile makes the insert fail (404). */
+    /**
+     * The slug's id comes from the cache: an article deleted meanwhile makes the insert fail (404). The caches
+     * take the new count and favorite in place, so the user's and the article's favorites are written one at a
+     * time (their changes must be heard in the order they committed).
+     */
     public Article favorite(long userId, String slug) {
-        long id = idOf(slug);
-        jdbi.useHandle(h -> store.favorite(h, userId, id));
-        feed.publish(new FavoriteChange(userId, id));
-        return view(id, userId);
+        return favorite(userId, idOf(slug), true);
     }
 
     public Article unfavorite(long userId, String slug) {
-        long id = idOf(slug);
-        jdbi.useHandle(h -> store.unfavorite(h, userId, id));
-        feed.publish(new FavoriteChange(userId, id));
+        return favorite(userId, idOf(slug), false);
+    }
+
+    private Article favorite(long userId, long id, boolean favorited) {
+        order.locked(userId, id, () -> {
+            int count = jdbi.withHandle(h -> favorited ? store.favorite(h, userId, id) : store.unfavorite(h, userId, id))
+                    .orElseThrow(Articles::notFound);
+            feed.publish(new FavoriteChange(userId, id, favorited, count));
+            return count;
+        });
         return view(id, userId);
     }
 

@@ -1,5 +1,8 @@
 package dev.conduit.articles;
 
-/** A change: {@code userId} favorited or unfavorited article {@code articleId}. */
-public record FavoriteChange(long userId, long articleId) {
+/**
+ * A change: {@code userId} favorited ({@code favorited}) or unfavorited article {@code articleId}, after which
+ * the article has {@code favoritesCount} favorites.
+ */
+public record FavoriteChange(long userId, long articleId, boolean favorited, int favoritesCount) {
 }

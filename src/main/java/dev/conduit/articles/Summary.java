@@ -13,6 +13,10 @@ record Summary(long id, long authorId, int favoritesCount, JsonText json) {
         return new Article(json, body, favorited, favoritesCount, author);
     }
 
+    Summary withFavoritesCount(int count) {
+        return new Summary(id, authorId, count, json);
+    }
+
     int weight() {
         return 64 + json.bytes();
     }

@@ -48,7 +48,10 @@ public final class Tokens {
      * CPU, and a client sends the same token with every request. A token's claims never change, so a hit is as
      * good as a verification, until the token expires.
      */
-    private final Cache<String, Verified> verified = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<String, Verified> verified = Caffeine.newBuilder()
+            .executor(Runnable::run) // upkeep on the caller, not a woken pool thread (see Cached)
+            .maximumSize(10_000)
+            .build();
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final Duration ttl;
     private final Clock clock;

@@ -1,0 +1,45 @@
+package dev.conduit.platform.cache;
+
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * One writer at a time per key (keys share a fixed set of locks), for writes whose changes caches apply to their
+ * entries in place ({@link Cached#update}) instead of dropping them: a writer that commits and publishes while
+ * holding its keys' locks is heard after every earlier commit to those keys and before every later one.
+ */
+public final class WriteOrder {
+    private static final int STRIPES = 256;
+
+    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+
+    public WriteOrder() {
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    /** Runs {@code write} (commit, then publish) holding the locks of {@code key} and {@code other}. */
+    public <T> T locked(long key, long other, Supplier<T> write) {
+        int a = stripe(key);
+        int b = stripe(other);
+        // always in the same order, so two writers that need the same two locks cannot deadlock
+        var first = locks[Math.min(a, b)];
+        var second = locks[Math.max(a, b)];
+        first.lock();
+        try {
+            second.lock();
+            try {
+                return write.get();
+            } finally {
+                second.unlock();
+            }
+        } finally {
+            first.unlock();
+        }
+    }
+
+    private static int stripe(long key) {
+        return (int) ((key ^ (key >>> 32)) * 0x9E3779B9L >>> 24) & (STRIPES - 1);
+    }
+}
