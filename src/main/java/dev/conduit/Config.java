@@ -30,7 +30,8 @@ public record Config(
         String postgresOsUser,
         Set<String> corsAllowedOrigins,
         int cacheMegabytes,
-        int maxConcurrentRequests) {
+        int maxConcurrentRequests,
+        int maxConnections) {
 
     /** A configuration value that cannot be used; the message names the variable. */
     public static final class InvalidConfig extends RuntimeException {
@@ -47,6 +48,8 @@ public record Config(
         int cores = Runtime.getRuntime().availableProcessors();
         var reader = new Reader(env);
         int hashConcurrency = reader.integer("PASSWORD_HASH_CONCURRENCY", cores, new IntRange(1, 256));
+        int cacheMegabytes = reader.integer("CACHE_MB", defaultCacheMegabytes(hashConcurrency),
+                new IntRange(1, 1_000_000));
         return new Config(
                 reader.text("HOST", "0.0.0.0"),
                 reader.integer("PORT", 8080, new IntRange(0, 65535)),
@@ -61,17 +64,28 @@ public record Config(
                 Duration.ofSeconds(reader.integer("SHUTDOWN_GRACE_SECONDS", 10, new IntRange(0, 3600))),
                 reader.text("EMBEDDED_POSTGRES_OS_USER", "conduit-postgres"),
                 Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))),
-                reader.integer("CACHE_MB", defaultCacheMegabytes(hashConcurrency), new IntRange(1, 1_000_000)),
-                reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)));
+                cacheMegabytes,
+                reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)),
+                reader.integer("MAX_CONNECTIONS", defaultMaxConnections(cacheMegabytes), new IntRange(1, 10_000_000)));
     }
 
     /**
-     * A third of the heap that password hashing leaves (each Argon2id hash holds ~8 MB while it runs): the rest
-     * is for requests in flight and the server itself.
+     * A third of the heap that password hashing leaves (each Argon2id hash holds ~8 MB while it runs), at most
+     * 64 MB: the bench dataset (3,000 articles) fills about 20 MB, and a large heap is room for connections.
      */
     private static int defaultCacheMegabytes(int hashConcurrency) {
         long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
-        return (int) Math.max(8, (heapMegabytes - 8L * hashConcurrency) / 3);
+        return (int) Math.clamp((heapMegabytes - 8L * hashConcurrency) / 3, 8, 64);
+    }
+
+    /**
+     * As many connections as the heap left beside the caches and 128 MB of working room holds, at ~16 KB each (an
+     * idle one holds its socket's 8 KB read buffer and its parked virtual thread's stack), and at least 1,000.
+     * Connections beyond wait to be accepted, rather than run the heap out of memory.
+     */
+    private static int defaultMaxConnections(int cacheMegabytes) {
+        long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
+        return (int) Math.max(1_000, (heapMegabytes - cacheMegabytes - 128) * 1024 / 16);
     }
 
     private record Reader(Map<String, String> env) {

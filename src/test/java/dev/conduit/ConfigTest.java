@@ -63,6 +63,22 @@ class ConfigTest {
     }
 
     @Test
+    void cachesAndConnectionsAreSizedFromTheHeapUnlessSet() {
+        long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
+        var config = Config.from(Map.of());
+
+        assertThat(config.cacheMegabytes()).isBetween(8, 64);
+        assertThat(config.maxConnections())
+                .isEqualTo((int) Math.max(1_000, (heapMegabytes - config.cacheMegabytes() - 128) * 1024 / 16));
+        var set = Config.from(Map.of("CACHE_MB", "200", "MAX_CONNECTIONS", "50000"));
+        assertThat(set.cacheMegabytes()).isEqualTo(200);
+        assertThat(set.maxConnections()).isEqualTo(50_000);
+        assertThatThrownBy(() -> Config.from(Map.of("MAX_CONNECTIONS", "-1")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("MAX_CONNECTIONS must be an integer from 1 to 10000000, got '-1'");
+    }
+
+    @Test
     void corsOriginsAreAListThatToleratesRepeats() {
         var config = Config.from(Map.of("CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example,https://a.example"));
 
