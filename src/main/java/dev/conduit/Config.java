@@ -1,7 +1,9 @@
 package dev.conduit;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import dev.conduit.platform.db.DatabaseTarget;
 import dev.conduit.platform.domain.IntRange;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +34,9 @@ public record Config(
         int cacheMegabytes,
         int maxConcurrentRequests,
         int maxConnections) {
+
+    /** Files the process keeps for itself beside its connections: its jars, the database pool, logs, epoll. */
+    private static final int SPARE_FILES = 512;
 
     /** A configuration value that cannot be used; the message names the variable. */
     public static final class InvalidConfig extends RuntimeException {
@@ -80,12 +85,17 @@ public record Config(
 
     /**
      * As many connections as the heap left beside the caches and 128 MB of working room holds, at ~16 KB each (an
-     * idle one holds its socket's 8 KB read buffer and its parked virtual thread's stack), and at least 1,000.
-     * Connections beyond wait to be accepted, rather than run the heap out of memory.
+     * idle one holds its socket's 8 KB read buffer and its parked virtual thread's stack), and at least 1,000;
+     * and {@value #SPARE_FILES} fewer than the process may open files. Connections beyond wait to be accepted:
+     * one more than the heap holds would stop the JVM, and an accept the file limit refuses stops Helidon's
+     * listener for good.
      */
     private static int defaultMaxConnections(int cacheMegabytes) {
         long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
-        return (int) Math.max(1_000, (heapMegabytes - cacheMegabytes - 128) * 1024 / 16);
+        long byHeap = Math.max(1_000, (heapMegabytes - cacheMegabytes - 128) * 1024 / 16);
+        long byFiles = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount() - SPARE_FILES : Long.MAX_VALUE;
+        return (int) Math.clamp(Math.min(byHeap, byFiles), 1, Integer.MAX_VALUE);
     }
 
     private record Reader(Map<String, String> env) {

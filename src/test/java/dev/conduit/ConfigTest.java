@@ -3,6 +3,7 @@ package dev.conduit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -68,8 +69,10 @@ class ConfigTest {
         var config = Config.from(Map.of());
 
         assertThat(config.cacheMegabytes()).isBetween(8, 64);
-        assertThat(config.maxConnections())
-                .isEqualTo((int) Math.max(1_000, (heapMegabytes - config.cacheMegabytes() - 128) * 1024 / 16));
+        long files = ((com.sun.management.UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getMaxFileDescriptorCount();
+        assertThat(config.maxConnections()).isEqualTo((int) Math.min(files - 512,
+                Math.max(1_000, (heapMegabytes - config.cacheMegabytes() - 128) * 1024 / 16)));
         var set = Config.from(Map.of("CACHE_MB", "200", "MAX_CONNECTIONS", "50000"));
         assertThat(set.cacheMegabytes()).isEqualTo(200);
         assertThat(set.maxConnections()).isEqualTo(50_000);
