@@ -55,6 +55,16 @@ class RoundTripsTest {
         }
     }
 
+    @Test
+    void anArticleIsCreatedInOneStatement() {
+        var author = api.register("writer");
+        api.get("/profiles/" + author.username(), author.token()); // the author's card is cached
+
+        long created = statements(() -> api.createArticle(author, Api.unique("One trip"), List.of("one", "trip")));
+
+        assertThat(created).isEqualTo(1);
+    }
+
     private static long cold(Runnable request) {
         TestServer.app().caches().forEach(Cached::invalidateAll);
         return statements(request);

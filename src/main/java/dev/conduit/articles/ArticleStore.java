@@ -168,20 +168,41 @@ final class ArticleStore {
                 .one();
     }
 
-    /** The new article, or empty when the slug is taken (the caller picks another). */
-    Optional<Ref> insert(Handle h, long authorId, String slug, ArticleDraft draft) {
+    /** A new article as the list shows it, and when it was created. */
+    record Created(Summary summary, Instant createdAt) {
+    }
+
+    /**
+     * The new article with its tags, their counters moved, in one statement (one round trip, one commit); empty
+     * when the slug is taken (the caller picks another), and then nothing is written.
+     */
+    Optional<Created> insert(Handle h, long authorId, String slug, ArticleDraft draft) {
         return INSERT_REFUSALS.on(() -> h.createQuery("""
-                        insert into articles (slug, author_id, title, description, body)
-                        values (:slug, :authorId, :title, :description, :body)
-                        on conflict (slug) do nothing
-                        returning %s
-                        """.formatted(REF_COLUMNS))
+                        with article as (
+                            insert into articles (slug, author_id, title, description, body)
+                            values (:slug, :authorId, :title, :description, :body)
+                            on conflict (slug) do nothing
+                            returning id, slug, title, description, author_id, created_at, updated_at),
+                        tagged as (
+                            insert into article_tags (article_id, tag)
+                            select article.id, t.tag from article, unnest(cast(:tags as text[])) as t(tag)),
+                        counted as (
+                            insert into tag_counts as c (tag, articles)
+                            select t.tag, 1 from unnest(cast(:tags as text[])) as t(tag)
+                            where exists(select 1 from article)
+                            order by t.tag
+                            on conflict (tag) do update set articles = c.articles + excluded.articles)
+                        select a.*, 0 as favorites_count,
+                               array(select t from unnest(cast(:tags as text[])) as t order by t collate "C") as tag_list
+                        from article a
+                        """)
                 .bind("slug", slug)
                 .bind("authorId", authorId)
                 .bind("title", draft.title())
                 .bind("description", draft.description())
                 .bind("body", draft.body())
-                .map((rs, ctx) -> ref(rs))
+                .bindArray("tags", String.class, draft.tagList())
+                .map((rs, ctx) -> new Created(summary(rs), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
                 .findOne());
     }
 
@@ -225,7 +246,7 @@ final class ArticleStore {
     /**
      * Moves the per-tag article counts ({@code tag_counts}, which {@code GET /tags} reads instead of grouping
      * every tag row) by {@code deltas}. Each transaction that changes an article's tags calls this once, last,
-     * and the statement locks the counters in tag order, so two such transactions cannot deadlock.
+     * and the statement locks the counters in tag order, as {@link #insert} does, so no two can deadlock.
      */
     void countTags(Handle h, Map<String, Integer> deltas) {
         if (deltas.isEmpty()) {

@@ -7,6 +7,7 @@ import dev.conduit.platform.cache.WriteOrder;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Paging;
 import dev.conduit.platform.domain.Violations;
+import dev.conduit.platform.json.JsonText;
 import dev.conduit.profiles.Profile;
 import dev.conduit.profiles.Profiles;
 import java.util.ArrayList;
@@ -87,22 +88,21 @@ public final class Articles {
                 Tags.normalize(violations, draft.tagList() == null ? List.of() : draft.tagList()));
         violations.throwIfAny();
 
-        var created = jdbi.inTransaction(h -> {
+        var created = jdbi.withHandle(h -> {
             String base = Slugs.base(valid.title());
             for (int attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
-                String slug = attempt == 0 ? base : Slugs.withSuffix(base);
-                var inserted = store.insert(h, authorId, slug, valid);
+                var inserted = store.insert(h, authorId, attempt == 0 ? base : Slugs.withSuffix(base), valid);
                 if (inserted.isPresent()) {
-                    store.insertTags(h, inserted.get().id(), valid.tagList());
-                    store.countTags(h, Tags.deltas(List.of(), valid.tagList()));
                     return inserted.get();
                 }
             }
             throw Failure.Conflict.taken("slug");
         });
-        feed.publish(new ArticleChange(ArticleChange.Kind.CREATED, created.id(), authorId, created.createdAt(),
+        var summary = created.summary();
+        feed.publish(new ArticleChange(ArticleChange.Kind.CREATED, summary.id(), authorId, created.createdAt(),
                 Set.copyOf(valid.tagList()), Set.of()));
-        return view(created.id(), authorId);
+        var author = profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone);
+        return summary.as(JsonText.members("body", valid.body()), false, author);
     }
 
     public Article update(long callerId, String slug, ArticleDraft changes) {
@@ -174,7 +174,6 @@ public final class Articles {
             int count = jdbi.withHandle(h -> favorited ? store.favorite(h, userId, id) : store.unfavorite(h, userId, id))
                     .orElseThrow(Articles::notFound);
             feed.publish(new FavoriteChange(userId, id, favorited, count));
-            return count;
         });
         return view(id, userId);
     }

@@ -1,7 +1,6 @@
 package dev.conduit.platform.cache;
 
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 
 /**
  * One writer at a time per key (keys share a fixed set of locks), for writes whose changes caches apply to their
@@ -20,7 +19,7 @@ public final class WriteOrder {
     }
 
     /** Runs {@code write} (commit, then publish) holding the locks of {@code key} and {@code other}. */
-    public <T> T locked(long key, long other, Supplier<T> write) {
+    public void locked(long key, long other, Runnable write) {
         int a = stripe(key);
         int b = stripe(other);
         // always in the same order, so two writers that need the same two locks cannot deadlock
@@ -30,7 +29,7 @@ public final class WriteOrder {
         try {
             second.lock();
             try {
-                return write.get();
+                write.run();
             } finally {
                 second.unlock();
             }
