@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
  * Everything Conduit can be told at start, read once from environment variables and validated here: a bad
@@ -37,6 +38,8 @@ public record Config(
 
     /** Files the process keeps for itself beside its connections: its jars, the database pool, logs, epoll. */
     private static final int SPARE_FILES = 512;
+    /** Fewer than this many connections by default is a machine set up wrong, not a choice. */
+    private static final int MIN_CONNECTIONS = 64;
 
     /** A configuration value that cannot be used; the message names the variable. */
     public static final class InvalidConfig extends RuntimeException {
@@ -71,12 +74,14 @@ public record Config(
                 Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))),
                 cacheMegabytes,
                 reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)),
-                reader.integer("MAX_CONNECTIONS", defaultMaxConnections(cacheMegabytes), new IntRange(1, 10_000_000)));
+                reader.integer("MAX_CONNECTIONS", () -> defaultMaxConnections(
+                        Runtime.getRuntime().maxMemory() >> 20, cacheMegabytes, openFileLimit()),
+                        new IntRange(1, 10_000_000)));
     }
 
     /**
      * A third of the heap that password hashing leaves (each Argon2id hash holds ~8 MB while it runs), at most
-     * 64 MB: the bench dataset (3,000 articles) fills about 20 MB, and a large heap is room for connections.
+     * 64 MB: the bench dataset (3,000 articles) fits well within that, and a large heap is room for connections.
      */
     private static int defaultCacheMegabytes(int hashConcurrency) {
         long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
@@ -85,17 +90,27 @@ public record Config(
 
     /**
      * As many connections as the heap left beside the caches and 128 MB of working room holds, at ~16 KB each (an
-     * idle one holds its socket's 8 KB read buffer and its parked virtual thread's stack), and at least 1,000;
-     * and {@value #SPARE_FILES} fewer than the process may open files. Connections beyond wait to be accepted:
-     * one more than the heap holds would stop the JVM, and an accept the file limit refuses stops Helidon's
-     * listener for good.
+     * idle one holds its socket's 8 KB read buffer and its parked virtual thread's stack), at least 1,000 of
+     * those; and {@value #SPARE_FILES} fewer than the process may open files. Connections beyond wait to be
+     * accepted: too many for the heap would end in an OutOfMemoryError, and an accept the file limit refuses
+     * stops Helidon's listener for good.
+     *
+     * @param openFiles the process's open-file limit; 0 or less: none known
      */
-    private static int defaultMaxConnections(int cacheMegabytes) {
-        long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
+    static int defaultMaxConnections(long heapMegabytes, int cacheMegabytes, long openFiles) {
         long byHeap = Math.max(1_000, (heapMegabytes - cacheMegabytes - 128) * 1024 / 16);
-        long byFiles = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-                ? unix.getMaxFileDescriptorCount() - SPARE_FILES : Long.MAX_VALUE;
-        return (int) Math.clamp(Math.min(byHeap, byFiles), 1, Integer.MAX_VALUE);
+        long byFiles = openFiles > 0 ? openFiles - SPARE_FILES : Long.MAX_VALUE;
+        if (byFiles < MIN_CONNECTIONS) {
+            throw new InvalidConfig("MAX_CONNECTIONS is unset, and the open-file limit (" + openFiles + ") leaves "
+                    + "fewer than " + MIN_CONNECTIONS + " connections beside the " + SPARE_FILES + " files Conduit "
+                    + "keeps: raise the limit (ulimit -n) or set MAX_CONNECTIONS");
+        }
+        return (int) Math.min(Math.min(byHeap, byFiles), Integer.MAX_VALUE);
+    }
+
+    private static long openFileLimit() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount() : 0;
     }
 
     private record Reader(Map<String, String> env) {
@@ -117,9 +132,14 @@ public record Config(
         }
 
         int integer(String name, int fallback, IntRange range) {
+            return integer(name, () -> fallback, range);
+        }
+
+        /** {@code fallback} is worked out only when the variable is unset. */
+        int integer(String name, IntSupplier fallback, IntRange range) {
             Optional<String> raw = optional(name);
             if (raw.isEmpty()) {
-                return fallback;
+                return fallback.getAsInt();
             }
             return range.parse(raw.get()).orElseThrow(
                     () -> new InvalidConfig(name + " must be " + range + ", got '" + raw.get() + "'"));

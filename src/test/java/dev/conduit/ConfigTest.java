@@ -82,6 +82,17 @@ class ConfigTest {
     }
 
     @Test
+    void theDefaultConnectionCapStaysBelowTheOpenFileLimitAndRefusesOneTooLow() {
+        assertThat(Config.defaultMaxConnections(512, 64, 20_000)).isEqualTo(19_488);
+        assertThat(Config.defaultMaxConnections(512, 64, 1_000_000)).isEqualTo((512 - 64 - 128) * 1024 / 16);
+        assertThat(Config.defaultMaxConnections(128, 64, 1_000_000)).isEqualTo(1_000);
+        assertThat(Config.defaultMaxConnections(512, 64, -1)).isEqualTo((512 - 64 - 128) * 1024 / 16);
+        assertThatThrownBy(() -> Config.defaultMaxConnections(512, 64, 560))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessageStartingWith("MAX_CONNECTIONS is unset, and the open-file limit (560) leaves fewer than 64");
+    }
+
+    @Test
     void corsOriginsAreAListThatToleratesRepeats() {
         var config = Config.from(Map.of("CORS_ALLOWED_ORIGINS", "https://a.example, https://b.example,https://a.example"));
 

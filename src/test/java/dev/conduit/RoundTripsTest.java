@@ -65,6 +65,23 @@ class RoundTripsTest {
         assertThat(created).isEqualTo(1);
     }
 
+    @Test
+    void aFavoriteThatChangesNothingKeepsTheCaches() {
+        var author = api.register("liked");
+        var reader = api.register("liker");
+        String slug = api.createArticle(author, Api.unique("Liked"), List.of());
+        String other = api.createArticle(author, Api.unique("Not liked"), List.of());
+        api.post("/articles/" + slug + "/favorite", null, reader.token());
+        String favorites = "/articles?favorited=" + reader.username();
+        api.get(favorites, reader.token());
+
+        api.post("/articles/" + slug + "/favorite", null, reader.token());
+        api.delete("/articles/" + other + "/favorite", reader.token());
+
+        assertThat(statements(() -> api.get(favorites, reader.token()))).isZero();
+        assertThat(api.get(favorites, reader.token()).at("/articlesCount").asInt()).isEqualTo(1);
+    }
+
     private static long cold(Runnable request) {
         TestServer.app().caches().forEach(Cached::invalidateAll);
         return statements(request);

@@ -1,10 +1,9 @@
 package dev.conduit.articles;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import dev.conduit.platform.json.JsonText;
+import dev.conduit.platform.json.WritesJson;
 import dev.conduit.profiles.Profile;
 import java.io.IOException;
 
@@ -14,7 +13,7 @@ import java.io.IOException;
  * depends on the viewer or changes with every favorite, written per answer.
  */
 public record Article(JsonText summary, JsonText body, boolean favorited, int favoritesCount, Profile author)
-        implements JsonSerializable {
+        implements WritesJson {
     private static final JsonText FAVORITED = JsonText.of(",\"favorited\":true,\"favoritesCount\":");
     private static final JsonText NOT_FAVORITED = JsonText.of(",\"favorited\":false,\"favoritesCount\":");
 
@@ -28,11 +27,5 @@ public record Article(JsonText summary, JsonText body, boolean favorited, int fa
         gen.writeRaw(Integer.toString(favoritesCount));
         author.appendAsAuthor(gen);
         gen.writeRaw('}');
-    }
-
-    @Override
-    public void serializeWithType(JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
-            throws IOException {
-        serialize(gen, serializers);
     }
 }

@@ -7,6 +7,7 @@ import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.json.JsonText;
 import dev.conduit.profiles.Followed;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,8 +21,9 @@ import java.util.Set;
  * <li>{@code bodies}: id → body. {@link ArticleChange} removes it.</li>
  * <li>{@code slugs}: slug → id. {@link ArticleChange} removes the slugs that stopped naming the article.</li>
  * <li>{@code listings}: a list's filters → its newest ids and total. A created article is put in its place in
- *     the lists it joins ({@link Listing.Key#affectedBy}), a deleted one taken out of those that held it: a
- *     new article costs no list a reload. An edit removes the lists the article entered or left by its tags;
+ *     the lists it joins ({@link Listing.Key#affectedBy}), a deleted one taken out of those that held it, so
+ *     most lists survive both (a list that cannot tell where the article goes, one cut short above it, is
+ *     removed). An edit removes the lists the article entered or left by its tags;
  *     {@link FavoriteChange} the favorites list of that user; {@link Followed} the feed of that user.</li>
  * <li>{@code favorites}: user id → ids of the articles they favorited. A {@link FavoriteChange} adds or
  *     removes the article.</li>
@@ -38,15 +40,16 @@ final class ArticleCache {
     final Cached<Long, Set<Long>> favorites;
     final Cached<String, List<String>> tags = Cached.counting("articles.tags", 1);
     /**
-     * Articles edited or deleted lately. Changes are handled in the order their writers publish them, which
+     * Articles edited or deleted while young. Changes are handled in the order their writers publish them, which
      * for one article need not be the order they committed in: a delete that found the new row may be heard
      * before its creation. A creation heard after a later change of its article removes the lists instead of
-     * adding to them. Ten minutes is far longer than any writer takes from its commit to its publish.
+     * adding to them. Only a young article's creation can still be unheard (a writer publishes moments after its
+     * commit; five minutes also covers a database clock somewhat off ours), so only young ones are kept, and
+     * only for as long: never dropped early by size, the set holds at most five minutes' worth of creations.
+     * Raw Caffeine, not {@link Cached}: an expiring set, not a cache of loaded values.
      */
-    private final Cache<Long, Boolean> changedSinceCreated = Cached.builder()
-            .maximumSize(100_000)
-            .expireAfterWrite(Duration.ofMinutes(10))
-            .build();
+    private static final Duration YOUNG = Duration.ofMinutes(5);
+    private final Cache<Long, Boolean> changedWhileYoung = Cached.builder().expireAfterWrite(YOUNG).build();
 
     /** Takes 65 % of {@code budget}. */
     ArticleCache(ChangeFeed feed, CacheBudget budget) {
@@ -58,30 +61,31 @@ final class ArticleCache {
         feed.subscribe(ArticleChange.class, this::articleChanged);
         feed.subscribe(FavoriteChange.class, change -> {
             summaries.update(change.articleId(), summary -> summary.withFavoritesCount(change.favoritesCount()));
-            favorites.update(change.userId(), ids -> change.favorited() ? with(ids, change.articleId())
-                    : without(ids, change.articleId()));
+            favorites.update(change.userId(), ids -> toggled(ids, change.articleId(), change.favorited()));
             listings.invalidateIf((key, listing) -> key.isFavoritesOf(change.userId()));
         });
         feed.subscribe(Followed.class, change ->
                 listings.invalidateIf((key, listing) -> key.isFeedOf(change.follower())));
     }
 
-    private static Set<Long> with(Set<Long> ids, long id) {
-        if (ids.contains(id)) {
+    /** {@code ids} with {@code id} in it or not, as {@code present} says. */
+    private static Set<Long> toggled(Set<Long> ids, long id, boolean present) {
+        if (ids.contains(id) == present) {
             return ids;
         }
-        var added = new HashSet<>(ids);
-        added.add(id);
-        return Set.copyOf(added);
+        var changed = new HashSet<>(ids);
+        if (present) {
+            changed.add(id);
+        } else {
+            changed.remove(id);
+        }
+        return Set.copyOf(changed);
     }
 
-    private static Set<Long> without(Set<Long> ids, long id) {
-        if (!ids.contains(id)) {
-            return ids;
+    private void rememberIfYoung(ArticleChange change) {
+        if (change.createdAt().isAfter(Instant.now().minus(YOUNG))) {
+            changedWhileYoung.put(change.id(), true);
         }
-        var removed = new HashSet<>(ids);
-        removed.remove(id);
-        return Set.copyOf(removed);
     }
 
     List<Cached<?, ?>> all() {
@@ -95,7 +99,7 @@ final class ArticleCache {
         change.slugs().forEach(slugs::invalidate);
         switch (change.kind()) {
             case CREATED -> {
-                if (changedSinceCreated.getIfPresent(change.id()) != null) {
+                if (changedWhileYoung.getIfPresent(change.id()) != null) {
                     listings.invalidateIf((key, listing) -> key.affectedBy(change, listing));
                 } else {
                     listings.updateIf((key, listing) -> key.affectedBy(change, listing),
@@ -103,11 +107,11 @@ final class ArticleCache {
                 }
             }
             case EDITED -> {
-                changedSinceCreated.put(change.id(), true);
+                rememberIfYoung(change);
                 listings.invalidateIf((key, listing) -> key.affectedBy(change, listing));
             }
             case DELETED -> {
-                changedSinceCreated.put(change.id(), true);
+                rememberIfYoung(change);
                 listings.updateIf((key, listing) -> key.affectedBy(change, listing),
                         (key, listing) -> listing.without(change.id()));
             }

@@ -37,11 +37,6 @@ final class ArticleStore {
             from articles a
             where a.id = any(:ids)
             """;
-    /** The count the favorite statement left: the one it set, or the one it found (null: no such article). */
-    private static final String COUNT_AFTER = """
-            select coalesce((select favorites_count from counted),
-                            (select favorites_count from articles where id = :articleId))
-            """;
     private static final String REF_COLUMNS = "id, author_id, slug, title, created_at";
     private static final String NEWEST_FIRST = " order by a.created_at desc, a.id desc";
 
@@ -178,22 +173,23 @@ final class ArticleStore {
      */
     Optional<Created> insert(Handle h, long authorId, String slug, ArticleDraft draft) {
         return INSERT_REFUSALS.on(() -> h.createQuery("""
-                        with article as (
+                        with tags(tag) as (select unnest(cast(:tags as text[]))),
+                        article as (
                             insert into articles (slug, author_id, title, description, body)
                             values (:slug, :authorId, :title, :description, :body)
                             on conflict (slug) do nothing
                             returning id, slug, title, description, author_id, created_at, updated_at),
                         tagged as (
                             insert into article_tags (article_id, tag)
-                            select article.id, t.tag from article, unnest(cast(:tags as text[])) as t(tag)),
+                            select article.id, tags.tag from article, tags),
                         counted as (
                             insert into tag_counts as c (tag, articles)
-                            select t.tag, 1 from unnest(cast(:tags as text[])) as t(tag)
+                            select tag, 1 from tags
                             where exists(select 1 from article)
-                            order by t.tag
+                            order by tag
                             on conflict (tag) do update set articles = c.articles + excluded.articles)
                         select a.*, 0 as favorites_count,
-                               array(select t from unnest(cast(:tags as text[])) as t order by t collate "C") as tag_list
+                               array(select tag from tags order by tag collate "C") as tag_list
                         from article a
                         """)
                 .bind("slug", slug)
@@ -269,10 +265,14 @@ final class ArticleStore {
     }
 
     /**
-     * Idempotent; the count moves only when a favorite row was really added. The article's favorites count
-     * after it, or empty when the article is gone.
+     * What a favorite or unfavorite statement left: the article's favorites count, and whether a favorite row was
+     * really added or removed (the statements are idempotent).
      */
-    Optional<Integer> favorite(Handle h, long userId, long articleId) {
+    record Toggled(int favoritesCount, boolean changed) {
+    }
+
+    /** Empty when the article is gone. The count is the one it set, or (nothing changed) the one it found. */
+    Optional<Toggled> favorite(Handle h, long userId, long articleId) {
         return FAVORITE_REFUSALS.on(() -> h.createQuery("""
                         with added as (
                             insert into favorites (user_id, article_id) values (:userId, :articleId)
@@ -282,15 +282,19 @@ final class ArticleStore {
                             update articles set favorites_count = favorites_count + 1
                             where id in (select article_id from added)
                             returning favorites_count)
-                        """ + COUNT_AFTER)
+                        select coalesce((select favorites_count from counted), a.favorites_count) as favorites_count,
+                               exists (select 1 from counted) as changed
+                        from articles a
+                        where a.id = :articleId
+                        """)
                 .bind("userId", userId)
                 .bind("articleId", articleId)
-                .mapTo(Integer.class)
+                .map((rs, ctx) -> toggled(rs))
                 .findOne());
     }
 
-    /** Idempotent; the count moves only when a favorite row was really removed. As {@link #favorite}. */
-    Optional<Integer> unfavorite(Handle h, long userId, long articleId) {
+    /** As {@link #favorite}. */
+    Optional<Toggled> unfavorite(Handle h, long userId, long articleId) {
         return h.createQuery("""
                         with removed as (
                             delete from favorites where user_id = :userId and article_id = :articleId
@@ -299,11 +303,19 @@ final class ArticleStore {
                             update articles set favorites_count = favorites_count - 1
                             where id in (select article_id from removed)
                             returning favorites_count)
-                        """ + COUNT_AFTER)
+                        select coalesce((select favorites_count from counted), a.favorites_count) as favorites_count,
+                               exists (select 1 from counted) as changed
+                        from articles a
+                        where a.id = :articleId
+                        """)
                 .bind("userId", userId)
                 .bind("articleId", articleId)
-                .mapTo(Integer.class)
+                .map((rs, ctx) -> toggled(rs))
                 .findOne();
+    }
+
+    private static Toggled toggled(ResultSet rs) throws SQLException {
+        return new Toggled(rs.getInt("favorites_count"), rs.getBoolean("changed"));
     }
 
     /**

@@ -23,7 +23,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Articles, the feed, favorites and tags: who may do what, validation, slugs and transactions. Reads are served
  * from {@link ArticleCache}; every write checks and changes the database itself, then, once committed, publishes
- * what it changed so the caches drop it before the answer goes out.
+ * what it changed so the caches follow (in place, or by dropping the entries) before the answer goes out.
  */
 public final class Articles {
     static final int MAX_TITLE = 200;
@@ -171,9 +171,11 @@ public final class Articles {
 
     private Article favorite(long userId, long id, boolean favorited) {
         order.locked(userId, id, () -> {
-            int count = jdbi.withHandle(h -> favorited ? store.favorite(h, userId, id) : store.unfavorite(h, userId, id))
+            var toggled = jdbi.withHandle(h -> favorited ? store.favorite(h, userId, id) : store.unfavorite(h, userId, id))
                     .orElseThrow(Articles::notFound);
-            feed.publish(new FavoriteChange(userId, id, favorited, count));
+            if (toggled.changed()) { // else the caches hold what is stored already
+                feed.publish(new FavoriteChange(userId, id, favorited, toggled.favoritesCount()));
+            }
         });
         return view(id, userId);
     }

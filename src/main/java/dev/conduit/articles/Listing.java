@@ -97,17 +97,18 @@ record Listing(long[] ids, long[] created, long total, Set<Long> authors) {
             return null;
         }
         int kept = Math.min(ids.length + 1, DEPTH);
-        long[] newIds = new long[kept];
-        long[] newCreated = new long[kept];
-        System.arraycopy(ids, 0, newIds, 0, Math.min(at, kept));
-        System.arraycopy(created, 0, newCreated, 0, Math.min(at, kept));
+        return new Listing(inserted(ids, at, id, kept), inserted(created, at, createdAt, kept), total + 1, authors);
+    }
+
+    /** The first {@code kept} values of {@code values} with {@code value} inserted at {@code at}. */
+    private static long[] inserted(long[] values, int at, long value, int kept) {
+        long[] result = new long[kept];
+        System.arraycopy(values, 0, result, 0, Math.min(at, kept));
         if (at < kept) {
-            newIds[at] = id;
-            newCreated[at] = createdAt;
-            System.arraycopy(ids, at, newIds, at + 1, kept - at - 1);
-            System.arraycopy(created, at, newCreated, at + 1, kept - at - 1);
+            result[at] = value;
+            System.arraycopy(values, at, result, at + 1, kept - at - 1);
         }
-        return new Listing(newIds, newCreated, total + 1, authors);
+        return result;
     }
 
     /**
@@ -119,13 +120,14 @@ record Listing(long[] ids, long[] created, long total, Set<Long> authors) {
         if (at < 0) {
             return complete() ? this : null;
         }
-        long[] newIds = new long[ids.length - 1];
-        long[] newCreated = new long[ids.length - 1];
-        System.arraycopy(ids, 0, newIds, 0, at);
-        System.arraycopy(created, 0, newCreated, 0, at);
-        System.arraycopy(ids, at + 1, newIds, at, ids.length - at - 1);
-        System.arraycopy(created, at + 1, newCreated, at, ids.length - at - 1);
-        return new Listing(newIds, newCreated, total - 1, authors);
+        return new Listing(removed(ids, at), removed(created, at), total - 1, authors);
+    }
+
+    private static long[] removed(long[] values, int at) {
+        long[] result = new long[values.length - 1];
+        System.arraycopy(values, 0, result, 0, at);
+        System.arraycopy(values, at + 1, result, at, values.length - at - 1);
+        return result;
     }
 
     int weight() {

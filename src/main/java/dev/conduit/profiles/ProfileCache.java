@@ -28,6 +28,7 @@ final class ProfileCache {
         following = budget.share("profiles.following", 5, (user, ids) -> 64 + 32 * ids.size());
         feed.subscribe(AccountChanged.class, change -> {
             cards.invalidate(change.userId());
+            // a load in progress (null) cannot tell yet whose name it reads: it may be this account's old one
             ids.invalidateIf((name, id) -> id == null || id == change.userId());
         });
         feed.subscribe(Followed.class, change -> following.invalidate(change.follower()));

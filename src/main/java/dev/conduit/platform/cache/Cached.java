@@ -229,11 +229,13 @@ public final class Cached<K, V> {
         }
     }
 
-    private static int stripe(Object key) {
+    /** Package-private for tests that need keys on different stamps. */
+    static int stripe(Object key) {
         int h = key.hashCode();
         return (h ^ (h >>> 16)) & (STRIPES - 1);
     }
 
+    /** The loader's value, or its own exception: a Failure (not found, ...) must reach each caller as itself. */
     private static <V> V joined(CompletableFuture<V> load) {
         try {
             return load.join();

@@ -51,9 +51,9 @@ public final class JsonText {
         gen.writeRaw(text);
     }
 
-    /** Its size in bytes (for cache weights). */
+    /** The memory it holds, for cache weights: the text, and its UTF-8 encoding beside it. */
     public int bytes() {
-        return text.asUnquotedUTF8().length;
+        return text.getValue().length() + text.asUnquotedUTF8().length;
     }
 
     @Override

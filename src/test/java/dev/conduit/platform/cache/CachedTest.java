@@ -210,14 +210,9 @@ class CachedTest {
     private static String keyInAnotherStripeThan(String key) {
         for (int i = 0; ; i++) {
             String candidate = "other" + i;
-            if (stripeOf(candidate) != stripeOf(key)) {
+            if (Cached.stripe(candidate) != Cached.stripe(key)) {
                 return candidate;
             }
         }
-    }
-
-    private static int stripeOf(String key) {
-        int h = key.hashCode();
-        return (h ^ (h >>> 16)) & 63;
     }
 }
