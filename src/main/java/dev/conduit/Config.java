@@ -56,7 +56,8 @@ public record Config(
         int cores = Runtime.getRuntime().availableProcessors();
         var reader = new Reader(env);
         int hashConcurrency = reader.integer("PASSWORD_HASH_CONCURRENCY", cores, new IntRange(1, 256));
-        int cacheMegabytes = reader.integer("CACHE_MB", defaultCacheMegabytes(hashConcurrency),
+        long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
+        int cacheMegabytes = reader.integer("CACHE_MB", defaultCacheMegabytes(heapMegabytes, hashConcurrency),
                 new IntRange(1, 1_000_000));
         return new Config(
                 reader.text("HOST", "0.0.0.0"),
@@ -75,7 +76,7 @@ public record Config(
                 cacheMegabytes,
                 reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)),
                 reader.integer("MAX_CONNECTIONS", () -> defaultMaxConnections(
-                        Runtime.getRuntime().maxMemory() >> 20, cacheMegabytes, openFileLimit()),
+                        heapMegabytes, cacheMegabytes, openFileLimit()),
                         new IntRange(1, 10_000_000)));
     }
 
@@ -83,8 +84,7 @@ public record Config(
      * A third of the heap that password hashing leaves (each Argon2id hash holds ~8 MB while it runs), at most
      * 64 MB: the bench dataset (3,000 articles) fits well within that, and a large heap is room for connections.
      */
-    private static int defaultCacheMegabytes(int hashConcurrency) {
-        long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
+    private static int defaultCacheMegabytes(long heapMegabytes, int hashConcurrency) {
         return (int) Math.clamp((heapMegabytes - 8L * hashConcurrency) / 3, 8, 64);
     }
 

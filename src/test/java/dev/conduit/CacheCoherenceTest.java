@@ -33,10 +33,7 @@ class CacheCoherenceTest {
     @Test
     void afterRacingWritesEveryCachedAnswerEqualsAFreshRead() throws Exception {
         String tag = Api.unique("race");
-        var users = new ArrayList<Api.User>();
-        for (int i = 0; i < 4; i++) {
-            users.add(api.register("coh"));
-        }
+        var users = register("coh", 4);
         // slug per article; a writer replaces a slug when it renames its article, removes it when it deletes it
         var slugs = new ConcurrentHashMap<Integer, String>();
         for (int i = 0; i < 12; i++) {
@@ -74,10 +71,7 @@ class CacheCoherenceTest {
     @Test
     void articlesCreatedAndDeletedWhileListsFillLeaveEveryListExact() throws Exception {
         String tag = Api.unique("fresh");
-        var users = new ArrayList<Api.User>();
-        for (int i = 0; i < 4; i++) {
-            users.add(api.register("lister"));
-        }
+        var users = register("lister", 4);
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 4; j++) {
                 if (i != j) {
@@ -122,10 +116,7 @@ class CacheCoherenceTest {
     @Test
     void favoritesTogglingFromManyThreadsLeaveCountsAndFlagsExact() throws Exception {
         String tag = Api.unique("liked");
-        var users = new ArrayList<Api.User>();
-        for (int i = 0; i < 3; i++) {
-            users.add(api.register("toggler"));
-        }
+        var users = register("toggler", 3);
         var slugs = List.of(api.createArticle(users.get(0), Api.unique("Hot"), List.of(tag)),
                 api.createArticle(users.get(1), Api.unique("Hot"), List.of(tag)));
         race(3, random -> {
@@ -179,6 +170,14 @@ class CacheCoherenceTest {
 
         assertThat(api.get("/articles/" + slug, fan.token()).at("/article/favorited").asBoolean()).isFalse();
         assertCachedAnswersAreFresh(List.of("/articles/" + slug, "/articles?favorited=" + fan.username()), List.of(fan));
+    }
+
+    private List<Api.User> register(String name, int count) {
+        var users = new ArrayList<Api.User>();
+        for (int i = 0; i < count; i++) {
+            users.add(api.register(name));
+        }
+        return users;
     }
 
     /** Runs the readers and writers (each given a seeded Random) at once for {@link #RACE}. */

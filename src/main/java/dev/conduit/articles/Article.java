@@ -17,6 +17,11 @@ public record Article(JsonText summary, JsonText body, boolean favorited, int fa
     private static final JsonText FAVORITED = JsonText.of(",\"favorited\":true,\"favoritesCount\":");
     private static final JsonText NOT_FAVORITED = JsonText.of(",\"favorited\":false,\"favoritesCount\":");
 
+    /** A body as the member this answer writes: {@code ,"body":"..."}. */
+    static JsonText bodyMember(String body) {
+        return JsonText.members("body", body);
+    }
+
     @Override
     public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
         summary.startValue(gen);

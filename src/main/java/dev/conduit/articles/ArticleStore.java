@@ -37,7 +37,6 @@ final class ArticleStore {
             from articles a
             where a.id = any(:ids)
             """;
-    private static final String REF_COLUMNS = "id, author_id, slug, title, created_at";
     private static final String NEWEST_FIRST = " order by a.created_at desc, a.id desc";
 
     /** The author's account may be deleted while they write. */
@@ -130,7 +129,7 @@ final class ArticleStore {
     /** The body as the JSON member {@code ,"body":"..."}. */
     Optional<JsonText> body(Handle h, long id) {
         return h.createQuery("select body from articles where id = :id").bind("id", id).mapTo(String.class).findOne()
-                .map(body -> JsonText.members("body", body));
+                .map(Article::bodyMember);
     }
 
     Optional<Long> idOf(Handle h, String slug) {
@@ -148,7 +147,7 @@ final class ArticleStore {
 
     /** {@code forUpdate} locks the row until the transaction ends, so concurrent edits apply one at a time. */
     Optional<Ref> ref(Handle h, String slug, boolean forUpdate) {
-        return h.createQuery("select " + REF_COLUMNS + " from articles where slug = :slug"
+        return h.createQuery("select id, author_id, slug, title, created_at from articles where slug = :slug"
                         + (forUpdate ? " for update" : ""))
                 .bind("slug", slug)
                 .map((rs, ctx) -> ref(rs))
@@ -178,7 +177,7 @@ final class ArticleStore {
                             insert into articles (slug, author_id, title, description, body)
                             values (:slug, :authorId, :title, :description, :body)
                             on conflict (slug) do nothing
-                            returning id, slug, title, description, author_id, created_at, updated_at),
+                            returning id, slug, title, description, author_id, created_at, updated_at, favorites_count),
                         tagged as (
                             insert into article_tags (article_id, tag)
                             select article.id, tags.tag from article, tags),
@@ -188,8 +187,7 @@ final class ArticleStore {
                             where exists(select 1 from article)
                             order by tag
                             on conflict (tag) do update set articles = c.articles + excluded.articles)
-                        select a.*, 0 as favorites_count,
-                               array(select tag from tags order by tag collate "C") as tag_list
+                        select a.*, array(select tag from tags order by tag collate "C") as tag_list
                         from article a
                         """)
                 .bind("slug", slug)
@@ -198,7 +196,7 @@ final class ArticleStore {
                 .bind("description", draft.description())
                 .bind("body", draft.body())
                 .bindArray("tags", String.class, draft.tagList())
-                .map((rs, ctx) -> new Created(summary(rs), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .map((rs, ctx) -> new Created(summary(rs), instant(rs, "created_at")))
                 .findOne());
     }
 
@@ -273,7 +271,7 @@ final class ArticleStore {
 
     /** Empty when the article is gone. The count is the one it set, or (nothing changed) the one it found. */
     Optional<Toggled> favorite(Handle h, long userId, long articleId) {
-        return FAVORITE_REFUSALS.on(() -> h.createQuery("""
+        return FAVORITE_REFUSALS.on(() -> toggle(h, userId, articleId, """
                         with added as (
                             insert into favorites (user_id, article_id) values (:userId, :articleId)
                             on conflict do nothing
@@ -286,16 +284,12 @@ final class ArticleStore {
                                exists (select 1 from counted) as changed
                         from articles a
                         where a.id = :articleId
-                        """)
-                .bind("userId", userId)
-                .bind("articleId", articleId)
-                .map((rs, ctx) -> toggled(rs))
-                .findOne());
+                        """));
     }
 
     /** As {@link #favorite}. */
     Optional<Toggled> unfavorite(Handle h, long userId, long articleId) {
-        return h.createQuery("""
+        return toggle(h, userId, articleId, """
                         with removed as (
                             delete from favorites where user_id = :userId and article_id = :articleId
                             returning article_id),
@@ -307,15 +301,15 @@ final class ArticleStore {
                                exists (select 1 from counted) as changed
                         from articles a
                         where a.id = :articleId
-                        """)
-                .bind("userId", userId)
-                .bind("articleId", articleId)
-                .map((rs, ctx) -> toggled(rs))
-                .findOne();
+                        """);
     }
 
-    private static Toggled toggled(ResultSet rs) throws SQLException {
-        return new Toggled(rs.getInt("favorites_count"), rs.getBoolean("changed"));
+    private static Optional<Toggled> toggle(Handle h, long userId, long articleId, String sql) {
+        return h.createQuery(sql)
+                .bind("userId", userId)
+                .bind("articleId", articleId)
+                .map((rs, ctx) -> new Toggled(rs.getInt("favorites_count"), rs.getBoolean("changed")))
+                .findOne();
     }
 
     /**
@@ -345,7 +339,11 @@ final class ArticleStore {
 
     private static Ref ref(ResultSet rs) throws SQLException {
         return new Ref(rs.getLong("id"), rs.getLong("author_id"), rs.getString("slug"), rs.getString("title"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                instant(rs, "created_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
 
     private static Summary summary(ResultSet rs) throws SQLException {
@@ -354,7 +352,7 @@ final class ArticleStore {
                 "title", rs.getString("title"),
                 "description", rs.getString("description"),
                 "tagList", List.of((String[]) rs.getArray("tag_list").getArray()),
-                "createdAt", rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                "updatedAt", rs.getObject("updated_at", OffsetDateTime.class).toInstant()));
+                "createdAt", instant(rs, "created_at"),
+                "updatedAt", instant(rs, "updated_at")));
     }
 }

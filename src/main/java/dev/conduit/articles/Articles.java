@@ -7,7 +7,6 @@ import dev.conduit.platform.cache.WriteOrder;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Paging;
 import dev.conduit.platform.domain.Violations;
-import dev.conduit.platform.json.JsonText;
 import dev.conduit.profiles.Profile;
 import dev.conduit.profiles.Profiles;
 import java.util.ArrayList;
@@ -102,7 +101,7 @@ public final class Articles {
         feed.publish(new ArticleChange(ArticleChange.Kind.CREATED, summary.id(), authorId, created.createdAt(),
                 Set.copyOf(valid.tagList()), Set.of()));
         var author = profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone);
-        return summary.as(JsonText.members("body", valid.body()), false, author);
+        return summary.as(Article.bodyMember(valid.body()), false, author);
     }
 
     public Article update(long callerId, String slug, ArticleDraft changes) {
@@ -158,8 +157,8 @@ public final class Articles {
 
     /**
      * The slug's id comes from the cache: an article deleted meanwhile makes the insert fail (404). The caches
-     * take the new count and favorite in place, so the user's and the article's favorites are written one at a
-     * time (their changes must be heard in the order they committed).
+     * take the new count and favorite in place, so an article's favorites are written one at a time (their changes
+     * must be heard in the order they committed); a user's favorites of different articles commute.
      */
     public Article favorite(long userId, String slug) {
         return favorite(userId, idOf(slug), true);
@@ -170,7 +169,7 @@ public final class Articles {
     }
 
     private Article favorite(long userId, long id, boolean favorited) {
-        order.locked(userId, id, () -> {
+        order.locked(id, () -> {
             var toggled = jdbi.withHandle(h -> favorited ? store.favorite(h, userId, id) : store.unfavorite(h, userId, id))
                     .orElseThrow(Articles::notFound);
             if (toggled.changed()) { // else the caches hold what is stored already

@@ -156,8 +156,8 @@ public final class Cached<K, V> {
 
     /**
      * Replaces the value of {@code key}, if cached, with what {@code change} makes of it, atomically; a load of it
-     * in progress is voided as by {@link #invalidate}. Changes to one key must arrive in the order they committed
-     * ({@link WriteOrder}), and each must be right whether or not the value already shows it (a load that read
+     * in progress is voided as by {@link #invalidate}. Changes that do not commute (the same absolute value, the same
+     * element added then removed) must arrive in the order they committed ({@link WriteOrder}), and each must be right whether or not the value already shows it (a load that read
      * after the commit may have been stored just before): an absolute value, an element added or removed.
      */
     public void update(K key, UnaryOperator<V> change) {

@@ -18,23 +18,14 @@ public final class WriteOrder {
         }
     }
 
-    /** Runs {@code write} (commit, then publish) holding the locks of {@code key} and {@code other}. */
-    public void locked(long key, long other, Runnable write) {
-        int a = stripe(key);
-        int b = stripe(other);
-        // always in the same order, so two writers that need the same two locks cannot deadlock
-        var first = locks[Math.min(a, b)];
-        var second = locks[Math.max(a, b)];
-        first.lock();
+    /** Runs {@code write} (commit, then publish) holding the lock of {@code key}. */
+    public void locked(long key, Runnable write) {
+        var lock = locks[stripe(key)];
+        lock.lock();
         try {
-            second.lock();
-            try {
-                write.run();
-            } finally {
-                second.unlock();
-            }
+            write.run();
         } finally {
-            first.unlock();
+            lock.unlock();
         }
     }
 

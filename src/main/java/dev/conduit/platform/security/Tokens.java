@@ -1,7 +1,6 @@
 package dev.conduit.platform.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -15,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
+import dev.conduit.platform.cache.Cached;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,10 +48,7 @@ public final class Tokens {
      * CPU, and a client sends the same token with every request. A token's claims never change, so a hit is as
      * good as a verification, until the token expires.
      */
-    private final Cache<String, Verified> verified = Caffeine.newBuilder()
-            .executor(Runnable::run) // upkeep on the caller, not a woken pool thread (see Cached)
-            .maximumSize(10_000)
-            .build();
+    private final Cache<String, Verified> verified = Cached.builder().maximumSize(10_000).build();
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final Duration ttl;
     private final Clock clock;
