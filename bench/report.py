@@ -197,7 +197,7 @@ def markdown(r, images):
 
 
 def main():
-    path = sys.argv[1]
+    path = os.path.abspath(sys.argv[1])  # gnuplot runs in a folder of its own
     with open(path) as f:
         r = json.load(f)
     r["_json"] = os.path.basename(path)
