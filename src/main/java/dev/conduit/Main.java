@@ -93,9 +93,11 @@ public final class Main {
             System.exit(1);
             return;
         }
-        // from the JVM's start (the process may have begun earlier, as ./conduit building first)
+        // from the JVM's start (the process may have begun earlier, as ./conduit building first) to now: taken
+        // first, as the management bean's first use takes a while
+        Instant listening = Instant.now();
         Duration startup = Duration.between(
-                Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()), Instant.now());
+                Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()), listening);
         // the port startAll returned: a stop that came during start-up has already run by now
         LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + config.host() + ":" + port
                 + "/api (started in " + startup.toMillis() + " ms)");
@@ -126,12 +128,13 @@ public final class Main {
                     4 * (config.databasePoolSize() + 2) + 10);
             target = embedded.prepareApplicationRole();
         }
-        // 2. the schema, on connections of its own and a thread of its own: the rest is built meanwhile, and the
-        //    server starts listening only once the schema is current
-        var schema = CompletableFuture.supplyAsync(() -> Migrations.apply(target), Thread.ofVirtual()::start);
-        // 3. the pool every store draws from (it connects in the background)
+        // 2. the pool every store draws from (it connects in the background)
         database = Database.connect(target, config.databasePoolSize(), statements);
         Jdbi jdbi = database.jdbi();
+        // 3. the schema, on a thread of its own: the rest is built meanwhile, and the server starts listening only
+        //    once the schema is current
+        var pool = database.dataSource();
+        var schema = CompletableFuture.supplyAsync(() -> Migrations.apply(target, pool), Thread.ofVirtual()::start);
 
         // 4. tokens and passwords
         byte[] jwtSecret = JwtSecret.load(config.jwtSecret(), config.dataDir().resolve("jwt-secret"));

@@ -11,6 +11,14 @@ import org.junit.jupiter.api.Test;
 
 class ConfigTest {
     @Test
+    void theOpenFileLimitIsTheOneTheJvmReports() {
+        long jvm = ((com.sun.management.UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getMaxFileDescriptorCount();
+
+        assertThat(Config.openFileLimit()).isEqualTo(jvm).isPositive();
+    }
+
+    @Test
     void defaultsNeedNoEnvironment() {
         var config = Config.from(Map.of());
 

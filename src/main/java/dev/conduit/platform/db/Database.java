@@ -2,6 +2,7 @@ package dev.conduit.platform.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -35,7 +36,7 @@ public final class Database implements AutoCloseable {
         target.password().ifPresent(hikari::setPassword);
         hikari.setMaximumPoolSize(size);
         hikari.setMinimumIdle(size);
-        // no connection before returning: start-up checks the schema meanwhile, which proves the server is there
+        // no connection before returning: start-up's schema check waits for the first one
         hikari.setInitializationFailTimeout(-1);
         // a request that cannot get a connection in time is told to retry (503), not queued forever
         hikari.setConnectionTimeout(5_000);
@@ -45,6 +46,10 @@ public final class Database implements AutoCloseable {
 
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    public DataSource dataSource() {
+        return pool;
     }
 
     @Override

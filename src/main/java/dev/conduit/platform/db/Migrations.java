@@ -1,8 +1,8 @@
 package dev.conduit.platform.db;
 
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 
@@ -24,9 +24,13 @@ public final class Migrations {
     public record Outcome(String version, int applied, boolean flywayRan) {
     }
 
-    /** Brings the schema up to this release's newest version. Flyway opens its own connections (two at once). */
-    public static Outcome apply(DatabaseTarget target) {
-        Optional<MigrationVersion> current = appliedVersion(target);
+    /**
+     * Brings the schema up to this release's newest version. The version is read on a connection of {@code pool}
+     * (a login costs a cold JVM tens of milliseconds of SCRAM hashing, so start-up makes no extra one); Flyway,
+     * when it must run, opens its own connections (two at once, more than a pool of one could lend).
+     */
+    public static Outcome apply(DatabaseTarget target, DataSource pool) {
+        Optional<MigrationVersion> current = appliedVersion(pool);
         if (current.isPresent() && current.get().compareTo(NEWEST) >= 0) {
             LOG.log(System.Logger.Level.INFO, "Schema at version " + current.get() + " (nothing to migrate)");
             return new Outcome(current.get().getVersion(), 0, false);
@@ -43,9 +47,8 @@ public final class Migrations {
     }
 
     /** The newest version Flyway recorded as applied, if it recorded any (in the connection's current schema). */
-    private static Optional<MigrationVersion> appliedVersion(DatabaseTarget target) {
-        try (var connection = DriverManager.getConnection(target.jdbcUrl(), target.user().orElse(null),
-                target.password().orElse(null));
+    private static Optional<MigrationVersion> appliedVersion(DataSource pool) {
+        try (var connection = pool.getConnection();
              var statement = connection.createStatement()) {
             boolean recorded = statement.executeQuery("select to_regclass('flyway_schema_history') is not null")
                     .next() && statement.getResultSet().getBoolean(1);
@@ -63,7 +66,9 @@ public final class Migrations {
             }
             return Optional.ofNullable(newest);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the schema version: " + e.getMessage(), e);
+            // the pool's timeout says only that it timed out; why it could not connect is its cause
+            Throwable reason = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("cannot read the schema version: " + reason.getMessage(), e);
         }
     }
 }
