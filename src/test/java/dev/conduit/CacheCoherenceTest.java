@@ -23,8 +23,9 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cache fills race updates, deletes, favorites, follows, comments and profile edits for a few seconds; once all
- * is quiet, every answer served from the caches equals the answer the database gives once they are emptied.
+ * Cache fills race updates, deletes, favorites, follows, comments (written, deleted) and profile edits for a few
+ * seconds; once all is quiet, every answer served from the caches equals the answer the database gives once they
+ * are emptied.
  */
 class CacheCoherenceTest {
     private static final Duration RACE = Duration.ofSeconds(4);
@@ -260,7 +261,12 @@ class CacheCoherenceTest {
                             other.token());
                 }
             }
-            case 4 -> api.post("/articles/" + slug + "/comments", wrap("comment", "body", "c"), other.token());
+            case 4 -> {
+                var res = api.post("/articles/" + slug + "/comments", wrap("comment", "body", "c"), other.token());
+                if (res.status() == 201 && random.nextBoolean()) {
+                    api.delete("/articles/" + slug + "/comments/" + res.at("/comment/id").asLong(), other.token());
+                }
+            }
             case 5 -> api.put("/user", wrap("user", "bio", Api.unique("bio")), other.token());
             default -> {
                 if (random.nextInt(10) == 0 && api.delete("/articles/" + slug, author.token()).status() == 204) {

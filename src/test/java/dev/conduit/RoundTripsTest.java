@@ -82,6 +82,28 @@ class RoundTripsTest {
         assertThat(api.get(favorites, reader.token()).at("/articlesCount").asInt()).isEqualTo(1);
     }
 
+    @Test
+    void aDiscussionIsReadOnceWhateverIsWrittenInIt() {
+        var author = api.register("discussed");
+        var other = api.register("discussant");
+        String slug = api.createArticle(author, Api.unique("Discussed"), List.of());
+        String comments = "/articles/" + slug + "/comments";
+        long first = api.comment(author, slug, "first");
+        api.get(comments);
+
+        long second = api.comment(other, slug, "second");
+        long third = api.comment(author, slug, "third");
+        api.delete(comments + "/" + second, other.token());
+        long fourth = api.comment(other, slug, "fourth");
+
+        assertThat(statements(() -> api.get(comments))).isZero();
+        var cached = api.get(comments).at("/comments");
+        TestServer.app().caches().forEach(Cached::invalidateAll);
+        assertThat(api.get(comments).at("/comments")).isEqualTo(cached);
+        assertThat(cached.findValues("id").stream().map(n -> n.asLong()).toList())
+                .containsExactly(fourth, third, first);
+    }
+
     private static long cold(Runnable request) {
         TestServer.app().caches().forEach(Cached::invalidateAll);
         return statements(request);

@@ -145,10 +145,10 @@ final class ArticleStore {
                 .list());
     }
 
-    /** {@code forUpdate} locks the row until the transaction ends, so concurrent edits apply one at a time. */
-    Optional<Ref> ref(Handle h, String slug, boolean forUpdate) {
+    /** Locks the row until the transaction ends, so concurrent edits apply one at a time. */
+    Optional<Ref> lockedRef(Handle h, String slug) {
         return h.createQuery("select id, author_id, slug, title, created_at from articles where slug = :slug"
-                        + (forUpdate ? " for update" : ""))
+                        + " for update")
                 .bind("slug", slug)
                 .map((rs, ctx) -> ref(rs))
                 .findOne();

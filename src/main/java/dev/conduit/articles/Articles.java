@@ -73,11 +73,6 @@ public final class Articles {
         return id;
     }
 
-    /** The same, read on {@code h} (in the writer's transaction): for features that write to an article. */
-    public long idOf(Handle h, String slug) {
-        return store.ref(h, slug, false).orElseThrow(Articles::notFound).id();
-    }
-
     public Article create(long authorId, ArticleDraft draft) {
         var violations = new Violations();
         var valid = new ArticleDraft(
@@ -235,7 +230,7 @@ public final class Articles {
     }
 
     private ArticleStore.Ref ownedRef(Handle h, String slug, long callerId) {
-        var ref = store.ref(h, slug, true).orElseThrow(Articles::notFound);
+        var ref = store.lockedRef(h, slug).orElseThrow(Articles::notFound);
         if (ref.authorId() != callerId) {
             throw new Failure.Forbidden("article");
         }

@@ -6,7 +6,9 @@ import dev.conduit.platform.json.JsonText;
 import dev.conduit.profiles.Profile;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,17 +23,21 @@ final class CommentStore {
     private static final String COLUMNS = "id, created_at, updated_at, body, author_id";
 
     /** A comment as stored; {@link Comment} shows its author as a profile. */
-    record Stored(long authorId, JsonText json) {
+    record Stored(long id, Instant createdAt, long authorId, JsonText json) {
+        /** {@link #list}'s order: newest first, the later id first at the same instant. */
+        static final Comparator<Stored> NEWEST_FIRST =
+                Comparator.comparing(Stored::createdAt).thenComparingLong(Stored::id).reversed();
+
         Comment as(Profile author) {
             return new Comment(json, author);
         }
 
         int weight() {
-            return 64 + json.bytes();
+            return 88 + json.bytes();
         }
     }
 
-    /** The article's comments, newest first. */
+    /** The article's comments, newest first ({@link Stored#NEWEST_FIRST}). */
     List<Stored> list(Handle h, long articleId) {
         return h.createQuery("select " + COLUMNS + " from comments where article_id = :articleId"
                         + " order by created_at desc, id desc")
@@ -65,9 +71,11 @@ final class CommentStore {
     }
 
     private static Stored stored(ResultSet rs) throws SQLException {
-        return new Stored(rs.getLong("author_id"), JsonText.openObject(
-                "id", rs.getLong("id"),
-                "createdAt", rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        long id = rs.getLong("id");
+        Instant createdAt = rs.getObject("created_at", OffsetDateTime.class).toInstant();
+        return new Stored(id, createdAt, rs.getLong("author_id"), JsonText.openObject(
+                "id", id,
+                "createdAt", createdAt,
                 "updatedAt", rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
                 "body", rs.getString("body")));
     }

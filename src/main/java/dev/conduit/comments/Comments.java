@@ -4,6 +4,7 @@ import dev.conduit.articles.Articles;
 import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
+import dev.conduit.platform.cache.WriteOrder;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Violations;
 import dev.conduit.profiles.Profiles;
@@ -14,8 +15,11 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Comments on articles: anyone reads, the signed-in write, only the author deletes. An article's comments are
- * kept in memory ({@code byArticle}: article id → its comments, newest first) until {@link CommentsChanged} for
- * that article; a deleted article's entry is never read again (its slug no longer leads to it) and ages out.
+ * kept in memory ({@code byArticle}: article id → its comments, newest first); a written comment is put in its
+ * place there ({@link CommentAdded}) and a deleted one taken out ({@link CommentDeleted}), so a discussion is read
+ * from the database once, not after each comment. An article's comment writes commit and publish one at a time
+ * ({@link WriteOrder}): a delete racing the write of the same comment is heard after it. A deleted article's
+ * entry is never read again (its slug no longer leads to it) and ages out.
  */
 public final class Comments {
     static final int MAX_BODY = 10_000;
@@ -26,6 +30,7 @@ public final class Comments {
     private final Profiles profiles;
     private final ChangeFeed feed;
     private final Cached<Long, List<CommentStore.Stored>> byArticle;
+    private final WriteOrder order = new WriteOrder();
 
     /** Takes 20 % of {@code budget}. */
     public Comments(Jdbi jdbi, Articles articles, Profiles profiles, ChangeFeed feed, CacheBudget budget) {
@@ -36,7 +41,10 @@ public final class Comments {
         this.articles = articles;
         this.profiles = profiles;
         this.feed = feed;
-        feed.subscribe(CommentsChanged.class, change -> byArticle.invalidate(change.articleId()));
+        feed.subscribe(CommentAdded.class, change -> byArticle.update(change.articleId(),
+                comments -> with(comments, change.comment())));
+        feed.subscribe(CommentDeleted.class, change -> byArticle.update(change.articleId(),
+                comments -> comments.stream().filter(c -> c.id() != change.commentId()).toList()));
     }
 
     public List<Comment> list(String slug, Long viewer) {
@@ -59,24 +67,52 @@ public final class Comments {
         violations.throwIfAny();
         // the slug's id from the cache: an article deleted meanwhile makes the insert fail (404)
         long articleId = articles.idOf(slug);
-        var comment = jdbi.withHandle(h -> store.insert(h, articleId, authorId, text));
-        feed.publish(new CommentsChanged(articleId));
+        var comment = order.locked(articleId, () -> {
+            var written = jdbi.withHandle(h -> store.insert(h, articleId, authorId, text));
+            feed.publish(new CommentAdded(articleId, written));
+            return written;
+        });
         return comment.as(profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone));
     }
 
     public void delete(long callerId, String slug, long commentId) {
-        long articleId = jdbi.withHandle(h -> {
-            long id = articles.idOf(h, slug);
-            long author = store.authorOf(h, id, commentId).orElseThrow(Comments::notFound);
-            if (author != callerId) {
-                throw new Failure.Forbidden("comment");
-            }
-            if (!store.delete(h, commentId)) {
-                throw notFound();
-            }
-            return id;
+        // the slug's id from the cache, as for a write: an article deleted meanwhile took its comments with it (404)
+        long articleId = articles.idOf(slug);
+        order.locked(articleId, () -> {
+            jdbi.useHandle(h -> {
+                long author = store.authorOf(h, articleId, commentId).orElseThrow(Comments::notFound);
+                if (author != callerId) {
+                    throw new Failure.Forbidden("comment");
+                }
+                if (!store.delete(h, commentId)) {
+                    throw notFound();
+                }
+            });
+            feed.publish(new CommentDeleted(articleId, commentId));
         });
-        feed.publish(new CommentsChanged(articleId));
+    }
+
+    /**
+     * {@code comments} with {@code added} in its place, once: a load that read after the write's commit may have
+     * been stored before this change arrived, and already holds it.
+     */
+    private static List<CommentStore.Stored> with(List<CommentStore.Stored> comments, CommentStore.Stored added) {
+        var out = new ArrayList<CommentStore.Stored>(comments.size() + 1);
+        boolean placed = false;
+        for (var comment : comments) {
+            if (comment.id() == added.id()) {
+                return comments;
+            }
+            if (!placed && CommentStore.Stored.NEWEST_FIRST.compare(added, comment) < 0) {
+                out.add(added);
+                placed = true;
+            }
+            out.add(comment);
+        }
+        if (!placed) {
+            out.add(added);
+        }
+        return List.copyOf(out);
     }
 
     /** The caches, for tests and metrics. */

@@ -1,6 +1,7 @@
 package dev.conduit.platform.cache;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * One writer at a time per key (keys share a fixed set of locks), for writes whose changes caches apply to their
@@ -20,10 +21,18 @@ public final class WriteOrder {
 
     /** Runs {@code write} (commit, then publish) holding the lock of {@code key}. */
     public void locked(long key, Runnable write) {
+        locked(key, () -> {
+            write.run();
+            return null;
+        });
+    }
+
+    /** The same, for a write that returns what it wrote. */
+    public <T> T locked(long key, Supplier<T> write) {
         var lock = locks[stripe(key)];
         lock.lock();
         try {
-            write.run();
+            return write.get();
         } finally {
             lock.unlock();
         }

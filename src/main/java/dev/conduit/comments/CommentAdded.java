@@ -1,0 +1,5 @@
+package dev.conduit.comments;
+
+/** A change: {@code comment} was written on article {@code articleId}. */
+record CommentAdded(long articleId, CommentStore.Stored comment) {
+}
