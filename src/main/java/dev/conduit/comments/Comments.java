@@ -97,21 +97,12 @@ public final class Comments {
      * been stored before this change arrived, and already holds it.
      */
     private static List<CommentStore.Stored> with(List<CommentStore.Stored> comments, CommentStore.Stored added) {
-        var out = new ArrayList<CommentStore.Stored>(comments.size() + 1);
-        boolean placed = false;
-        for (var comment : comments) {
-            if (comment.id() == added.id()) {
-                return comments;
-            }
-            if (!placed && CommentStore.Stored.NEWEST_FIRST.compare(added, comment) < 0) {
-                out.add(added);
-                placed = true;
-            }
-            out.add(comment);
+        if (comments.stream().anyMatch(comment -> comment.id() == added.id())) {
+            return comments;
         }
-        if (!placed) {
-            out.add(added);
-        }
+        var out = new ArrayList<>(comments);
+        out.add(added);
+        out.sort(CommentStore.Stored.NEWEST_FIRST);
         return List.copyOf(out);
     }
 
