@@ -181,7 +181,9 @@ def markdown(r, images):
             lines += [f"- `mixed` beside them at a fixed {fx['offered']:,}/s (Gatling): achieved {fx['achieved']:,}/s, "
                       f"p50 {fx['latency_ms']['p50']} ms, p99 {fx['latency_ms']['p99']} ms, p99.9 "
                       f"{fx['latency_ms']['p99_9']} ms, errors {fx['errors']}"
-                      + (f" (**void**: {fx['void_reason']})" if fx["void"] else "")]
+                      + (f" (**void**: {fx['void_reason']})" if fx["void"] else "")
+                      + (f"; the server's open files peaked at {fx['server_open_files_peak']:,} during it and its "
+                         "warm-up" if fx.get("server_open_files_peak") else "")]
         lines += [f"- Still open afterwards: {c['still_open_after']:,} of {c['opened']:,}", ""]
     st = r.get("startups")
     if st:
