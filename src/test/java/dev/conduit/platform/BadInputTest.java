@@ -120,15 +120,21 @@ class BadInputTest {
     @Test
     void bodiesOverTheCapAre413EvenWhenChunked() throws Exception {
         String big = "{\"user\": {\"email\": \"" + "a".repeat(1_100_000) + "\", \"password\": \"p\"}}";
-        var sized = api.raw("POST", "/users/login", big, Map.of());
-        sized.assertError(413, "request", "is larger than the server accepts");
+        // The sized body is refused from its Content-Length before a byte of it is read, and the connection
+        // closed: a client still sending can get a reset instead of the answer (Helidon 4.4 does not linger on
+        // close). Asking first (Expect: 100-continue, as curl does for large bodies) gets the 413 every time.
+        assert413(HttpRequest.BodyPublishers.ofString(big), true);
+        assert413(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes())), false);
+    }
 
-        var chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestServer.app().port()
+    private static void assert413(HttpRequest.BodyPublisher body, boolean expectContinue) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestServer.app().port()
                         + "/api/users/login"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes())))
+                .expectContinue(expectContinue)
+                .POST(body)
                 .build();
-        var res = HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString());
+        var res = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).isEqualTo(413);
         assertThat(res.body()).isEqualTo("{\"errors\":{\"request\":[\"is larger than the server accepts\"]}}");
     }
