@@ -184,7 +184,7 @@ public final class Articles {
     }
 
     private ArticlePage page(Listing.Key key, Paging paging, Long viewer) {
-        var listing = cache.listings.get(key, k -> jdbi.withHandle(h -> store.listing(h, k, Listing.DEPTH)));
+        var listing = cache.listingsOf(key).get(key, k -> jdbi.withHandle(h -> store.listing(h, k, Listing.DEPTH)));
         long[] ids = listing.page(paging.limit(), paging.offset());
         if (ids == null) {
             ids = jdbi.withHandle(h -> store.page(h, key, paging.limit(), paging.offset()));

@@ -54,10 +54,6 @@ record Listing(long[] ids, long[] created, long total, Set<Long> authors) {
         boolean isFavoritesOf(long userId) {
             return Objects.equals(favoritedBy, userId);
         }
-
-        boolean isFeedOf(long userId) {
-            return Objects.equals(feedOf, userId);
-        }
     }
 
     /** The ids of the page, or null when it lies beyond what is held. */
