@@ -107,22 +107,28 @@ final class ArticleCache {
         summaries.invalidate(change.id());
         bodies.invalidate(change.id());
         change.slugs().forEach(slugs::invalidate);
-        if (change.kind() != ArticleChange.Kind.CREATED) {
-            rememberIfYoung(change);
-        }
-        for (var lists : List.of(listings, favoriteListings)) {
-            switch (change.kind()) {
-                case CREATED -> {
-                    if (changedWhileYoung.getIfPresent(change.id()) != null) {
-                        lists.invalidateIf((key, listing) -> key.affectedBy(change, listing));
-                    } else {
-                        lists.updateIf((key, listing) -> key.affectedBy(change, listing),
-                                (key, listing) -> listing.with(change.id(), change.createdAt()));
-                    }
+        switch (change.kind()) {
+            // nobody has favorited a new article yet: it joins no favorites list, so their cache is not passed over
+            case CREATED -> {
+                if (changedWhileYoung.getIfPresent(change.id()) != null) {
+                    listings.invalidateIf((key, listing) -> key.affectedBy(change, listing));
+                } else {
+                    listings.updateIf((key, listing) -> key.affectedBy(change, listing),
+                            (key, listing) -> listing.with(change.id(), change.createdAt()));
                 }
-                case EDITED -> lists.invalidateIf((key, listing) -> key.affectedBy(change, listing));
-                case DELETED -> lists.updateIf((key, listing) -> key.affectedBy(change, listing),
-                        (key, listing) -> listing.without(change.id()));
+            }
+            case EDITED -> {
+                rememberIfYoung(change);
+                for (var lists : List.of(listings, favoriteListings)) {
+                    lists.invalidateIf((key, listing) -> key.affectedBy(change, listing));
+                }
+            }
+            case DELETED -> {
+                rememberIfYoung(change);
+                for (var lists : List.of(listings, favoriteListings)) {
+                    lists.updateIf((key, listing) -> key.affectedBy(change, listing),
+                            (key, listing) -> listing.without(change.id()));
+                }
             }
         }
         if (!change.tags().isEmpty()) {
