@@ -26,6 +26,9 @@ import dev.conduit.users.UserRoutes;
 import dev.conduit.users.Users;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.http.DirectHandler;
+import io.helidon.service.registry.GlobalServiceRegistry;
+import io.helidon.service.registry.ServiceRegistryConfig;
+import io.helidon.service.registry.ServiceRegistryManager;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
 import java.io.IOException;
@@ -47,18 +50,15 @@ import org.jdbi.v3.core.Jdbi;
  * No scanning, no injection: every object is built here with a plain constructor.
  */
 public final class Main {
-    /**
-     * Until a global MapperManager is set, Helidon 4.4 asks its service registry for one on every use (each
-     * query parameter read, some header reads), and the registry builds a new one each time: a sixth of a list
-     * request's CPU in a profile. So one is set, once per JVM. Building it starts that registry (130 ms, a third
-     * of start-up), so it is built beside the rest of start-up; the server waits for it before it listens.
-     */
-    private static final CompletableFuture<Void> MAPPERS;
+    /** Helidon's globals ({@link #helidonGlobals}): set up beside the rest of start-up, awaited before listening. */
+    private static final CompletableFuture<Void> HELIDON_GLOBALS;
 
     static {
         // before the first logger exists, or JUL picks its default manager
         System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
-        MAPPERS = CompletableFuture.runAsync(() -> MapperManager.global(MapperManager.create()), Thread.ofVirtual()::start);
+        // before any Helidon class reads it (see helidonGlobals)
+        System.setProperty("io.helidon.metadata.mode", "none");
+        HELIDON_GLOBALS = CompletableFuture.runAsync(Main::helidonGlobals, Thread.ofVirtual()::start);
     }
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
@@ -128,13 +128,14 @@ public final class Main {
                     4 * (config.databasePoolSize() + 2) + 10);
             target = embedded.prepareApplicationRole();
         }
-        // 2. the pool every store draws from (it connects in the background)
+        // 2. the pool every store draws from (it connects in the background, once something asks for a connection)
         database = Database.connect(target, config.databasePoolSize(), statements);
-        Jdbi jdbi = database.jdbi();
         // 3. the schema, on a thread of its own: the rest is built meanwhile, and the server starts listening only
-        //    once the schema is current
+        //    once the schema is current. Its connection is the first the pool makes: asked for before JDBI is set up,
+        //    so that the login (SCRAM hashing, slow on a cold JVM) runs beside that set-up, not after it
         var pool = database.dataSource();
         var schema = CompletableFuture.supplyAsync(() -> Migrations.apply(target, pool), Thread.ofVirtual()::start);
+        Jdbi jdbi = database.jdbi();
 
         // 4. tokens and passwords
         byte[] jwtSecret = JwtSecret.load(config.jwtSecret(), config.dataDir().resolve("jwt-secret"));
@@ -182,7 +183,7 @@ public final class Main {
                 })
                 .build();
         awaitSchema(schema);
-        MAPPERS.join();
+        HELIDON_GLOBALS.join();
         server.start();
         return server.port();
     }
@@ -235,6 +236,25 @@ public final class Main {
             handlers.addHandler(type, ErrorResponses.directHandler());
         }
         return handlers.build();
+    }
+
+    /**
+     * Helidon's globals, wired by hand like the rest. Until a global MapperManager is set, Helidon 4.4 looks one up
+     * in its service registry on every use (each query parameter read, some header reads) and builds a new one: a
+     * sixth of a list request's CPU in a profile. Setting one starts that registry, whose discovery (service
+     * descriptors and metadata read from every jar) took a third of start-up's CPU; Conduit uses none of what it
+     * finds, so the registry starts empty, and the metadata scan (of which the webserver reads only its list of
+     * features, for a log line) is off. The mappers are Helidon's built-in ones: text to numbers, booleans, URIs...
+     * Even empty, the registry's classes take ~100 ms to set up on a cold JVM, so this runs beside the rest of
+     * start-up; nothing before the server's start asks Helidon for its registry.
+     */
+    private static void helidonGlobals() {
+        GlobalServiceRegistry.registry(() -> ServiceRegistryManager.create(ServiceRegistryConfig.builder()
+                        .discoverServices(false)
+                        .discoverServicesFromServiceLoader(false)
+                        .build())
+                .registry());
+        MapperManager.global(MapperManager.builder().useBuiltIn(true).discoverServices(false).build());
     }
 
     private static void configureLogging() {

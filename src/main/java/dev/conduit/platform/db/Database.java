@@ -12,19 +12,12 @@ import org.jdbi.v3.core.statement.StatementExceptions;
 /** The connection pool and the JDBI entry point every store uses. */
 public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
-    private final Jdbi jdbi;
+    private final StatementListener listener;
+    private Jdbi jdbi;
 
     private Database(HikariDataSource pool, StatementListener listener) {
         this.pool = pool;
-        this.jdbi = Jdbi.create(pool);
-        // exception messages leave out SQL and bound values: those are emails, bios and password hashes
-        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
-        jdbi.getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
-            @Override
-            public void logAfterExecution(StatementContext context) {
-                listener.executed(context.getParsedSql().getSql());
-            }
-        });
+        this.listener = listener;
     }
 
     /** Opens a pool of {@code size} connections to {@code target}; {@code listener} hears of every statement. */
@@ -41,10 +34,27 @@ public final class Database implements AutoCloseable {
         // a request that cannot get a connection in time is told to retry (503), not queued forever
         hikari.setConnectionTimeout(5_000);
         hikari.addDataSourceProperty("ApplicationName", "conduit");
+        // sends the application name in the start-up packet instead of a SET after login (the schema needs 10+)
+        hikari.addDataSourceProperty("assumeMinServerVersion", "10");
         return new Database(new HikariDataSource(hikari), listener);
     }
 
-    public Jdbi jdbi() {
+    /**
+     * The JDBI entry point, built on first use: start-up asks for it after the first connection is under way,
+     * so that its set-up (tens of milliseconds on a cold JVM) overlaps the login.
+     */
+    public synchronized Jdbi jdbi() {
+        if (jdbi == null) {
+            jdbi = Jdbi.create(pool);
+            // exception messages leave out SQL and bound values: those are emails, bios and password hashes
+            jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+            jdbi.getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
+                @Override
+                public void logAfterExecution(StatementContext context) {
+                    listener.executed(context.getParsedSql().getSql());
+                }
+            });
+        }
         return jdbi;
     }
 

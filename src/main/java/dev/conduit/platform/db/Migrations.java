@@ -1,5 +1,6 @@
 package dev.conduit.platform.db;
 
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -14,6 +15,9 @@ import org.flywaydb.core.api.MigrationVersion;
 public final class Migrations {
     /** The newest file under db/migration ({@code V3__...}); MigrationsTest keeps the two in step. */
     static final MigrationVersion NEWEST = MigrationVersion.fromVersion("3");
+
+    /** PostgreSQL's SQLSTATE for a relation that does not exist. */
+    private static final String UNDEFINED_TABLE = "42P01";
 
     private static final System.Logger LOG = System.getLogger(Migrations.class.getName());
 
@@ -50,13 +54,16 @@ public final class Migrations {
     private static Optional<MigrationVersion> appliedVersion(DataSource pool) {
         try (var connection = pool.getConnection();
              var statement = connection.createStatement()) {
-            boolean recorded = statement.executeQuery("select to_regclass('flyway_schema_history') is not null")
-                    .next() && statement.getResultSet().getBoolean(1);
-            if (!recorded) {
-                return Optional.empty();
+            ResultSet rows;
+            try {
+                rows = statement.executeQuery(
+                        "select version from flyway_schema_history where success and version is not null");
+            } catch (SQLException e) {
+                if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                    return Optional.empty(); // a database Flyway has never run on
+                }
+                throw e;
             }
-            var rows = statement.executeQuery(
-                    "select version from flyway_schema_history where success and version is not null");
             MigrationVersion newest = null;
             while (rows.next()) {
                 var version = MigrationVersion.fromVersion(rows.getString(1));
