@@ -33,25 +33,31 @@ public final class Json {
      * already holds them ({@code If-None-Match}); {@code no-cache} makes browsers ask each time.
      */
     public static void send(ServerRequest req, ServerResponse res, Status status, Object body) {
-        byte[] json = bytes(body);
-        boolean compressible = json.length >= COMPRESS_FROM;
-        boolean gzip = compressible && Encodings.acceptsGzip(req.headers());
-        if (status == Status.OK_200 && req.prologue().method() == Method.GET) {
-            String etag = Encodings.etag(json, gzip);
-            res.header(HeaderNames.ETAG, etag).header(REVALIDATE);
-            if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> Encodings.matches(tags, etag)).orElse(false)) {
-                res.status(Status.NOT_MODIFIED_304).send();
-                return;
+        JsonBuffer json = JsonBuffer.render(body);
+        try {
+            boolean compressible = json.size() >= COMPRESS_FROM;
+            boolean gzip = compressible && Encodings.acceptsGzip(req.headers());
+            if (status == Status.OK_200 && req.prologue().method() == Method.GET) {
+                String etag = Encodings.etag(json.bytes(), json.size(), gzip);
+                res.header(HeaderNames.ETAG, etag).header(REVALIDATE);
+                if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> Encodings.matches(tags, etag))
+                        .orElse(false)) {
+                    res.status(Status.NOT_MODIFIED_304).send();
+                    return;
+                }
             }
+            if (compressible) {
+                res.headers().add(VARY);
+            }
+            res.status(status).header(CONTENT_TYPE);
+            if (gzip) {
+                res.header(GZIPPED).send(Encodings.gzip(json.bytes(), json.size()));
+            } else {
+                res.send(json.bytes(), 0, json.size());
+            }
+        } finally {
+            json.releaseToPool();
         }
-        if (compressible) {
-            res.headers().add(VARY);
-        }
-        if (gzip) {
-            res.header(GZIPPED);
-            json = Encodings.gzip(json);
-        }
-        res.status(status).header(CONTENT_TYPE).send(json);
     }
 
     static byte[] bytes(Object body) {
