@@ -2,19 +2,64 @@ package dev.conduit.articles;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The newest ids of one list of articles (the first {@link #DEPTH} of them, with when each was created) and how
  * many match in all. Pages within that depth are cut from it; deeper pages ask the database with the same filters.
  *
- * @param created each id's creation time, in microseconds since the epoch: the list's order with the id
- * @param authors for a feed: the accounts it was built from (empty for other lists)
+ * <p>A list is immutable to its readers, but its ids are held oldest first in arrays with room above the newest:
+ * a new article, which is almost always the newest, is written into that room, and the list's next version shares
+ * the arrays with this one. Each version reads only its own range, and a slot above it is claimed once, so the
+ * versions never see each other's writes. Copying both arrays for every new article (for each of the dozen lists it
+ * joins) made most of what young collections copied and much of the old generation's garbage. A list that cannot
+ * take an article in place (no room left, an article that goes below the newest, one deleted) is copied, with new
+ * room.
  */
-record Listing(long[] ids, long[] created, long total, Set<Long> authors) {
+final class Listing {
     static final int DEPTH = 500;
+    /** Room above the newest: a list that gains an article with every creation is copied once per this many. */
+    private static final int ROOM = 32;
+
+    private final Column column;
+    /** This version's range of {@link #column}: oldest at {@code from}, newest at {@code to - 1}. */
+    private final int from;
+    private final int to;
+    private final long total;
+    private final Set<Long> authors;
+
+    /**
+     * Ids and their creation times (microseconds since the epoch), oldest first; slots below {@code claimed} belong
+     * to some version, those above are free.
+     */
+    private record Column(long[] ids, long[] created, AtomicInteger claimed) {
+    }
+
+    /**
+     * @param ids the newest ids, newest first
+     * @param created each id's creation time, in microseconds since the epoch: the list's order with the id
+     * @param total how many articles match in all
+     * @param authors for a feed: the accounts it was built from (empty for other lists)
+     */
+    Listing(long[] ids, long[] created, long total, Set<Long> authors) {
+        int n = ids.length;
+        var column = new Column(new long[n + ROOM], new long[n + ROOM], new AtomicInteger(n));
+        for (int i = 0; i < n; i++) {
+            column.ids[n - 1 - i] = ids[i];
+            column.created[n - 1 - i] = created[i];
+        }
+        this(column, 0, n, total, authors);
+    }
+
+    private Listing(Column column, int from, int to, long total, Set<Long> authors) {
+        this.column = column;
+        this.from = from;
+        this.to = to;
+        this.total = total;
+        this.authors = authors;
+    }
 
     /**
      * One list: all articles, or those that meet each filter given (null: not filtered by it). A feed is the
@@ -56,16 +101,39 @@ record Listing(long[] ids, long[] created, long total, Set<Long> authors) {
         }
     }
 
+    /** How many articles match in all, held or not. */
+    long total() {
+        return total;
+    }
+
+    /** For a feed: the accounts it was built from. */
+    Set<Long> authors() {
+        return authors;
+    }
+
+    /** The ids held, newest first. */
+    long[] ids() {
+        long[] ids = new long[size()];
+        for (int k = 0; k < ids.length; k++) {
+            ids[k] = idAt(k);
+        }
+        return ids;
+    }
+
     /** The ids of the page, or null when it lies beyond what is held. */
     long[] page(int limit, int offset) {
         if (offset >= total) {
             return new long[0];
         }
         long end = Math.min((long) offset + limit, total);
-        if (end > ids.length) {
+        if (end > size()) {
             return null;
         }
-        return Arrays.copyOfRange(ids, offset, (int) end);
+        long[] page = new long[(int) end - offset];
+        for (int k = 0; k < page.length; k++) {
+            page[k] = idAt(offset + k);
+        }
+        return page;
     }
 
     boolean mayHold(long id) {
@@ -85,26 +153,33 @@ record Listing(long[] ids, long[] created, long total, Set<Long> authors) {
         if (indexOf(id) >= 0) {
             return this;
         }
-        int at = 0;
-        while (at < ids.length && (created[at] > createdAt || created[at] == createdAt && ids[at] > id)) {
+        int size = size();
+        int at = 0; // its place, newest first
+        while (at < size && (createdAt(at) > createdAt || createdAt(at) == createdAt && idAt(at) > id)) {
             at++;
         }
-        if (at == ids.length && !complete()) {
+        if (at == size && !complete()) {
             return null;
         }
-        int kept = Math.min(ids.length + 1, DEPTH);
-        return new Listing(inserted(ids, at, id, kept), inserted(created, at, createdAt, kept), total + 1, authors);
-    }
-
-    /** The first {@code kept} values of {@code values} with {@code value} inserted at {@code at}. */
-    private static long[] inserted(long[] values, int at, long value, int kept) {
-        long[] result = new long[kept];
-        System.arraycopy(values, 0, result, 0, Math.min(at, kept));
-        if (at < kept) {
-            result[at] = value;
-            System.arraycopy(values, at, result, at + 1, kept - at - 1);
+        if (at == 0 && to < column.ids.length && column.claimed.compareAndSet(to, to + 1)) {
+            column.ids[to] = id;
+            column.created[to] = createdAt;
+            return new Listing(column, Math.max(from, to + 1 - DEPTH), to + 1, total + 1, authors);
         }
-        return result;
+        int kept = Math.min(size + 1, DEPTH);
+        long[] ids = new long[kept];
+        long[] created = new long[kept];
+        for (int k = 0, held = 0; k < kept; k++) {
+            if (k == at) {
+                ids[k] = id;
+                created[k] = createdAt;
+            } else {
+                ids[k] = idAt(held);
+                created[k] = createdAt(held);
+                held++;
+            }
+        }
+        return new Listing(ids, created, total + 1, authors);
     }
 
     /**
@@ -116,29 +191,46 @@ record Listing(long[] ids, long[] created, long total, Set<Long> authors) {
         if (at < 0) {
             return complete() ? this : null;
         }
-        return new Listing(removed(ids, at), removed(created, at), total - 1, authors);
+        long[] ids = new long[size() - 1];
+        long[] created = new long[ids.length];
+        for (int k = 0, held = 0; k < ids.length; k++, held++) {
+            if (held == at) {
+                held++;
+            }
+            ids[k] = idAt(held);
+            created[k] = createdAt(held);
+        }
+        return new Listing(ids, created, total - 1, authors);
     }
 
-    private static long[] removed(long[] values, int at) {
-        long[] result = new long[values.length - 1];
-        System.arraycopy(values, 0, result, 0, at);
-        System.arraycopy(values, at + 1, result, at, values.length - at - 1);
-        return result;
-    }
-
+    /** The memory it holds, for the cache's weight: its arrays (room included) and a feed's authors. */
     int weight() {
-        return 64 + 16 * ids.length + 32 * authors.size();
+        return 64 + 16 * column.ids.length + 32 * authors.size();
+    }
+
+    private int size() {
+        return to - from;
     }
 
     /** Whether every match is held. */
     private boolean complete() {
-        return ids.length == total;
+        return size() == total;
     }
 
+    /** The id held at {@code k}, newest first. */
+    private long idAt(int k) {
+        return column.ids[to - 1 - k];
+    }
+
+    private long createdAt(int k) {
+        return column.created[to - 1 - k];
+    }
+
+    /** Where {@code id} is held, newest first, or -1. */
     private int indexOf(long id) {
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] == id) {
-                return i;
+        for (int k = 0; k < size(); k++) {
+            if (idAt(k) == id) {
+                return k;
             }
         }
         return -1;

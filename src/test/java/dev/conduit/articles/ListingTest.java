@@ -95,6 +95,42 @@ class ListingTest {
     }
 
     @Test
+    void twoVersionsGrownFromOneListDoNotSeeEachOthersArticles() {
+        var base = listing(new long[] {9, 8, 7}, 3, Set.of());
+
+        var withTen = base.with(10, T.plusSeconds(10));
+        var withEleven = base.with(11, T.plusSeconds(11)); // the room above 9 was taken by the first
+
+        assertThat(withTen.ids()).containsExactly(10, 9, 8, 7);
+        assertThat(withEleven.ids()).containsExactly(11, 9, 8, 7);
+        assertThat(base.ids()).containsExactly(9, 8, 7);
+        assertThat(withTen.with(12, T.plusSeconds(12)).ids()).containsExactly(12, 10, 9, 8, 7);
+        assertThat(withEleven.ids()).containsExactly(11, 9, 8, 7);
+    }
+
+    @Test
+    void aListGrownFarPastItsRoomKeepsItsOrderAndDepth() {
+        long[] ids = LongStream.range(0, Listing.DEPTH).map(i -> Listing.DEPTH - i).toArray();
+        var list = listing(ids, Listing.DEPTH, Set.of());
+        var versions = new java.util.ArrayList<Listing>();
+        for (long id = Listing.DEPTH + 1; id <= Listing.DEPTH + 200; id++) {
+            list = list.with(id, T.plusSeconds(id));
+            versions.add(list);
+        }
+
+        assertThat(list.total()).isEqualTo(Listing.DEPTH + 200);
+        assertThat(list.ids()).hasSize(Listing.DEPTH)
+                .isEqualTo(LongStream.range(0, Listing.DEPTH).map(i -> Listing.DEPTH + 200 - i).toArray());
+        // every earlier version still reads what it held
+        for (int v = 0; v < versions.size(); v++) {
+            long newest = Listing.DEPTH + 1 + v;
+            assertThat(versions.get(v).ids()).hasSize(Listing.DEPTH).startsWith(newest, newest - 1)
+                    .endsWith(newest - Listing.DEPTH + 1);
+        }
+        assertThat(list.page(3, 1)).containsExactly(Listing.DEPTH + 199, Listing.DEPTH + 198, Listing.DEPTH + 197);
+    }
+
+    @Test
     void aDeletedArticleLeavesTheListThatHeldIt() {
         assertThat(HELD.without(8).ids()).containsExactly(9, 7);
         assertThat(HELD.without(8).total()).isEqualTo(2);
