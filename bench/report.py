@@ -142,12 +142,18 @@ def markdown(r, images):
                   "One iteration per virtual user, connections shared. A step is **void** when the achieved rate is "
                   "under 95 % of the offered one or the client used ~100 % of its core: its latencies measure the "
                   "overload or the client, not the server at that rate.", ""]
+        repeated = any(s.get("runs") for s in steps)
+        if repeated:
+            lines += [f"Each step ran {max(len(s.get('runs') or []) for s in steps)} times: medians, errors summed; "
+                      "void if it was in any run.", ""]
         lines += [table(["offered /s", "as share of", "achieved /s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms",
-                         "errors", "client CPU", "valid"],
+                         "errors", "client CPU", "valid"] + (["p99 of each run"] if repeated else []),
                         [[s["offered"], f"{100 * s['share']['share']:g} % of {s['share']['of']}", s.get("achieved"),
                           *[(s.get("latency_ms") or {}).get(k) for k in ("p50", "p90", "p99", "p99_9")],
                           s.get("errors"), pct(s.get("client_cpu")),
-                          "**void**: " + s["void_reason"] if s["void"] else "yes"] for s in steps]), ""]
+                          "**void**: " + s["void_reason"] if s["void"] else "yes"]
+                         + ([", ".join(str(r["latency_ms"].get("p99")) for r in s.get("runs") or [])] if repeated else [])
+                         for s in steps]), ""]
         if "ladder" in images:
             lines += [f"![latency against offered rate]({os.path.basename(images['ladder'])})", ""]
     if r.get("gatling_errors"):
