@@ -4,6 +4,8 @@ import dev.conduit.articles.ArticleRoutes;
 import dev.conduit.articles.Articles;
 import dev.conduit.comments.CommentRoutes;
 import dev.conduit.comments.Comments;
+import dev.conduit.health.Health;
+import dev.conduit.health.HealthRoutes;
 import dev.conduit.platform.ShutdownSafeLogManager;
 import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
@@ -26,6 +28,7 @@ import dev.conduit.users.UserRoutes;
 import dev.conduit.users.Users;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderValues;
 import io.helidon.service.registry.GlobalServiceRegistry;
 import io.helidon.service.registry.ServiceRegistryConfig;
 import io.helidon.service.registry.ServiceRegistryManager;
@@ -68,6 +71,8 @@ public final class Main {
     private Database database;
     private WebServer server;
     private List<Cached<?, ?>> caches = List.of();
+    private Health health;
+    private Duration drain = Duration.ZERO;
 
     private Main() {
     }
@@ -151,6 +156,9 @@ public final class Main {
         var articles = new Articles(jdbi, profiles, changes, budget);
         var comments = new Comments(jdbi, articles, profiles, changes, budget);
         caches = Stream.of(profiles.caches(), articles.caches(), comments.caches()).flatMap(List::stream).toList();
+        // the server listens only once the schema step is done, so a probe never waits on it
+        health = new Health(jdbi, () -> schema.join().version());
+        drain = config.shutdownDrain();
 
         // 6. routes and the server
         var api = new RouteTable("/api");
@@ -174,11 +182,20 @@ public final class Main {
                 .routing(routing -> {
                     ErrorResponses.register(routing);
                     routing.addFilter(new Cors(config.corsAllowedOrigins(), api));
+                    // while draining, each answer closes its connection: the client's next request opens a new
+                    // one, which a balancer that has seen readiness fail sends to another node
+                    routing.addFilter((chain, req, res) -> {
+                        if (health.draining()) {
+                            res.header(HeaderValues.CONNECTION_CLOSE);
+                        }
+                        chain.proceed();
+                    });
                     api.register(routing,
                             new UserRoutes(users, auth),
                             new ProfileRoutes(profiles, auth),
                             new ArticleRoutes(articles, auth),
                             new CommentRoutes(comments, auth));
+                    new RouteTable("/health").register(routing, new HealthRoutes(health));
                     routing.any(ErrorResponses::notFound);
                 })
                 .build();
@@ -198,11 +215,23 @@ public final class Main {
     }
 
     /**
-     * Stops accepting, lets in-flight requests finish (up to the grace period), then closes the pool and stops
-     * the embedded database. Whatever has not started is skipped; calling it twice is harmless.
+     * Drains first (SHUTDOWN_DRAIN_SECONDS: readiness DOWN while the server goes on serving, so that a balancer
+     * stops sending requests before the port closes), then stops accepting, lets in-flight requests finish (up to
+     * the grace period), closes the pool and stops the embedded database. Whatever has not started is skipped;
+     * calling it twice is harmless.
      */
     public synchronized void stop() {
         LOG.log(System.Logger.Level.INFO, "Conduit stopping");
+        if (server != null && server.isRunning() && !drain.isZero()) {
+            LOG.log(System.Logger.Level.INFO, "Draining for " + drain.toSeconds()
+                    + " s: readiness DOWN, still serving, connections closed after their next answer");
+            health.drain();
+            try {
+                Thread.sleep(drain);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (server != null) {
             server.stop();
             server = null;

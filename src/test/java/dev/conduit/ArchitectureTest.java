@@ -17,7 +17,8 @@ import org.jdbi.v3.core.Handle;
 @AnalyzeClasses(packages = "dev.conduit", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] FEATURES = {
-        "dev.conduit.users..", "dev.conduit.profiles..", "dev.conduit.articles..", "dev.conduit.comments.."};
+        "dev.conduit.users..", "dev.conduit.profiles..", "dev.conduit.articles..", "dev.conduit.comments..",
+        "dev.conduit.health.."};
     private static final Set<String> SQL_METHODS = Set.of(
             "createQuery", "createUpdate", "createCall", "createScript", "prepareBatch", "execute", "select");
 

@@ -98,6 +98,8 @@ public final class TestServer {
         env.put("DATA_DIR", dataDir.toString());
         env.put("JWT_SECRET", JWT_SECRET);
         env.put("SHUTDOWN_GRACE_SECONDS", "5");
+        // tests stop servers often; the drain has a test of its own
+        env.put("SHUTDOWN_DRAIN_SECONDS", "0");
         return env;
     }
 

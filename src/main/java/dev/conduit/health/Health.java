@@ -1,0 +1,79 @@
+package dev.conduit.health;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Whether this process should be sent requests. A probe must answer in time whatever the database does, so the
+ * database check waits a bounded time, on a thread of its own, for the pool and one trivial statement.
+ */
+public final class Health {
+    private static final Duration DATABASE_BOUND = Duration.ofSeconds(1);
+
+    private final Jdbi jdbi;
+    private final HealthStore store = new HealthStore();
+    private final Supplier<String> schemaVersion;
+    private volatile boolean draining;
+
+    /** {@code schemaVersion}: what start-up's migrations left (the server listens only once they are done). */
+    public Health(Jdbi jdbi, Supplier<String> schemaVersion) {
+        this.jdbi = jdbi;
+        this.schemaVersion = schemaVersion;
+    }
+
+    /** Each check by name, UP or DOWN with why; the whole is UP when every check is. */
+    public record Report(boolean up, Map<String, Map<String, String>> checks) {
+    }
+
+    /** From now on, readiness is DOWN: the process is stopping and wants no new requests. */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    public Report readiness() {
+        var checks = new LinkedHashMap<String, Map<String, String>>();
+        boolean stopping = draining;
+        checks.put("shutdown", stopping ? check("DOWN", "shutting down") : check("UP", null));
+        String database = databaseProblem();
+        checks.put("database", database == null ? check("UP", null) : check("DOWN", database));
+        checks.put("migrations", check("UP", "schema at version " + schemaVersion.get()));
+        return new Report(!stopping && database == null, checks);
+    }
+
+    /** Null when the database answered within the bound, else what went wrong (no SQL, no credentials). */
+    private String databaseProblem() {
+        var probe = CompletableFuture.runAsync(
+                () -> jdbi.useHandle(h -> store.ping(h, (int) DATABASE_BOUND.toSeconds())), Thread.ofVirtual()::start);
+        try {
+            probe.get(DATABASE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (TimeoutException e) {
+            return "no answer within " + DATABASE_BOUND.toMillis() + " ms";
+        } catch (ExecutionException e) {
+            return "unavailable (" + e.getCause().getClass().getSimpleName() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "check interrupted";
+        }
+    }
+
+    private static Map<String, String> check(String status, String detail) {
+        var check = new LinkedHashMap<String, String>();
+        check.put("status", status);
+        if (detail != null) {
+            check.put("detail", detail);
+        }
+        return check;
+    }
+}
