@@ -1,5 +1,6 @@
 package dev.conduit.health;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,11 +62,24 @@ public final class Health {
         } catch (TimeoutException e) {
             return "no answer within " + DATABASE_BOUND.toMillis() + " ms";
         } catch (ExecutionException e) {
-            return "unavailable (" + e.getCause().getClass().getSimpleName() + ")";
+            return "unavailable (" + reason(e.getCause()) + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "check interrupted";
         }
+    }
+
+    /**
+     * The SQLSTATE when the driver gave one (08006: the connection broke; 08001: none could be made; 57P01: the
+     * server is shutting down), else the failure's type: the endpoint is public, so no message, host or SQL.
+     */
+    private static String reason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return "SQLSTATE " + sql.getSQLState();
+            }
+        }
+        return failure.getClass().getSimpleName();
     }
 
     private static Map<String, String> check(String status, String detail) {
