@@ -18,6 +18,7 @@ import dev.conduit.platform.db.StatementListener;
 import dev.conduit.platform.http.Auth;
 import dev.conduit.platform.http.Cors;
 import dev.conduit.platform.http.ErrorResponses;
+import dev.conduit.platform.http.RequestIds;
 import dev.conduit.platform.http.RouteTable;
 import dev.conduit.platform.security.JwtSecret;
 import dev.conduit.platform.security.PasswordHasher;
@@ -181,6 +182,7 @@ public final class Main {
                 .directHandlers(jsonDirectHandlers())
                 .routing(routing -> {
                     ErrorResponses.register(routing);
+                    routing.addFilter(new RequestIds());
                     routing.addFilter(new Cors(config.corsAllowedOrigins(), api));
                     // while draining, each answer closes its connection: the client's next request opens a new
                     // one, which a balancer that has seen readiness fail sends to another node

@@ -38,6 +38,7 @@ class CorsTest {
         var error = api.raw("GET", "/user", null, Map.of("Origin", "http://localhost:4200"));
 
         assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+        assertThat(ok.headers().firstValue("Access-Control-Expose-Headers")).contains("X-Request-Id");
         error.assertError(401, "token", "is missing");
         assertThat(error.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
     }

@@ -13,7 +13,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The one place where failures become HTTP answers: each {@link Failure} maps to its status, errors raised by the
@@ -60,7 +59,8 @@ public final class ErrorResponses {
         } else if (failure instanceof RequestException http && http.status().code() < 500) {
             send(req, res, http.status(), "request", http.status().reasonPhrase());
         } else {
-            String requestId = UUID.randomUUID().toString();
+            String requestId = RequestIds.of(req);
+            res.header(RequestIds.HEADER, requestId);
             // control characters escaped: a crafted path must not forge log lines
             String path = req.path().rawPath().replaceAll("\\p{Cntrl}", "?");
             LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed: "
