@@ -8,6 +8,7 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +25,7 @@ public final class RequestIds implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String id = req.headers().first(HEADER).filter(value -> SANE.matcher(value).matches())
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(RequestIds::newId);
         req.context().register(KEY, id);
         res.header(HEADER, id);
         chain.proceed();
@@ -32,6 +33,17 @@ public final class RequestIds implements Filter {
 
     /** The request's id; one made up for a request that was answered before the filter ran. */
     static String of(ServerRequest req) {
-        return req.context().get(KEY, String.class).orElseGet(() -> UUID.randomUUID().toString());
+        return req.context().get(KEY, String.class).orElseGet(RequestIds::newId);
+    }
+
+    /**
+     * A random (version 4) UUID from the thread's own generator: an id tells requests apart and is no secret, so
+     * it need not come from {@code UUID.randomUUID()}'s SecureRandom, one synchronized generator for all threads.
+     */
+    private static String newId() {
+        var random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(high, low).toString();
     }
 }
