@@ -59,8 +59,7 @@ public final class ErrorResponses {
         } else if (failure instanceof RequestException http && http.status().code() < 500) {
             send(req, res, http.status(), "request", http.status().reasonPhrase());
         } else {
-            String requestId = RequestIds.of(req);
-            res.header(RequestIds.HEADER, requestId);
+            String requestId = RequestIds.of(res);
             // control characters escaped: a crafted path must not forge log lines
             String path = req.path().rawPath().replaceAll("\\p{Cntrl}", "?");
             LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed: "

@@ -6,7 +6,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -20,20 +20,25 @@ public final class RequestIds implements Filter {
     static final HeaderName HEADER = HeaderNames.create("X-Request-Id");
     /** Letters, digits and a few separators, at most 128 of them: nothing that could forge or break a log line. */
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
-    private static final String KEY = "conduit.request-id";
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String id = req.headers().first(HEADER).filter(value -> SANE.matcher(value).matches())
                 .orElseGet(RequestIds::newId);
-        req.context().register(KEY, id);
         res.header(HEADER, id);
         chain.proceed();
     }
 
-    /** The request's id; one made up for a request that was answered before the filter ran. */
-    static String of(ServerRequest req) {
-        return req.context().get(KEY, String.class).orElseGet(RequestIds::newId);
+    /**
+     * The request's id, kept on its answer's headers (an error handler answers on the same headers); one made up
+     * for a request that was answered before the filter ran.
+     */
+    static String of(ServerResponse res) {
+        return res.headers().first(HEADER).orElseGet(() -> {
+            String id = newId();
+            res.header(HEADER, id);
+            return id;
+        });
     }
 
     /**
