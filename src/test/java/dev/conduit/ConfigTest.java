@@ -30,6 +30,7 @@ class ConfigTest {
         assertThat(config.jwtTtl()).isEqualTo(Duration.ofDays(1));
         assertThat(config.maxRequestBytes()).isEqualTo(1_048_576);
         assertThat(config.databasePoolSize()).isEqualTo(Runtime.getRuntime().availableProcessors() * 2 + 1);
+        assertThat(config.shutdownDrain()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -45,6 +46,7 @@ class ConfigTest {
         });
         assertThat(config.jwtTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(config.databasePoolSize()).isEqualTo(7);
+        assertThat(Config.from(Map.of("SHUTDOWN_DRAIN_SECONDS", "0")).shutdownDrain()).isZero();
     }
 
     @Test
@@ -58,6 +60,9 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.from(Map.of("JWT_SECRET", "too-short")))
                 .isInstanceOf(Config.InvalidConfig.class)
                 .hasMessage("JWT_SECRET must be at least 32 bytes (256 bits)");
+        assertThatThrownBy(() -> Config.from(Map.of("SHUTDOWN_DRAIN_SECONDS", "-1")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("SHUTDOWN_DRAIN_SECONDS must be an integer from 0 to 600, got '-1'");
     }
 
     @Test
