@@ -49,13 +49,7 @@ class HealthTest {
         var database = EmbeddedPostgres.start(dataDir, Config.from(Map.of()).postgresOsUser(), 20);
         Main app = null;
         try {
-            var target = database.prepareApplicationRole();
-            var env = new HashMap<>(TestServer.environment(dataDir));
-            env.put("DATABASE_URL", target.jdbcUrl());
-            env.remove("DATABASE_USER");
-            env.remove("DATABASE_PASSWORD");
-            target.user().ifPresent(user -> env.put("DATABASE_USER", user));
-            target.password().ifPresent(password -> env.put("DATABASE_PASSWORD", password));
+            var env = TestServer.environment(dataDir, database.prepareApplicationRole());
             app = Main.start(Config.from(env), sql -> { });
             var api = root(app);
             assertThat(api.get("/health/ready").status()).isEqualTo(200);

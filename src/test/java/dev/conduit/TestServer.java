@@ -88,7 +88,8 @@ public final class TestServer {
         return environment(dataDir, target());
     }
 
-    private static Map<String, String> environment(Path dataDir, DatabaseTarget shared) {
+    /** The environment of a server with its own data folder, on the database {@code shared}. */
+    static Map<String, String> environment(Path dataDir, DatabaseTarget shared) {
         var env = new HashMap<String, String>();
         env.put("DATABASE_URL", shared.jdbcUrl());
         shared.user().ifPresent(user -> env.put("DATABASE_USER", user));

@@ -29,8 +29,12 @@ public final class Health {
         this.schemaVersion = schemaVersion;
     }
 
-    /** Each check by name, UP or DOWN with why; the whole is UP when every check is. */
-    public record Report(boolean up, Map<String, Map<String, String>> checks) {
+    /** Each check by name, UP or DOWN with why. */
+    public record Report(Map<String, Map<String, String>> checks) {
+        /** Whether every check is UP. */
+        public boolean up() {
+            return checks.values().stream().allMatch(check -> check.get("status").equals("UP"));
+        }
     }
 
     /** From now on, readiness is DOWN: the process is stopping and wants no new requests. */
@@ -44,12 +48,11 @@ public final class Health {
 
     public Report readiness() {
         var checks = new LinkedHashMap<String, Map<String, String>>();
-        boolean stopping = draining;
-        checks.put("shutdown", stopping ? check("DOWN", "shutting down") : check("UP", null));
+        checks.put("shutdown", draining ? check("DOWN", "shutting down") : check("UP", null));
         String database = databaseProblem();
         checks.put("database", database == null ? check("UP", null) : check("DOWN", database));
         checks.put("migrations", check("UP", "schema at version " + schemaVersion.get()));
-        return new Report(!stopping && database == null, checks);
+        return new Report(checks);
     }
 
     /** Null when the database answered within the bound, else what went wrong (no SQL, no credentials). */
