@@ -3,6 +3,7 @@ package dev.conduit;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.conduit.platform.db.DatabaseTarget;
 import dev.conduit.platform.domain.IntRange;
+import dev.conduit.platform.observe.ConsoleLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +40,12 @@ public record Config(
         Set<String> corsAllowedOrigins,
         int cacheMegabytes,
         int maxConcurrentRequests,
-        int maxConnections) {
+        int maxConnections,
+        ConsoleLog.Format logFormat,
+        boolean accessLog,
+        boolean metrics,
+        String managementHost,
+        int managementPort) {
 
     /** Files the process keeps for itself beside its connections: its jars, the database pool, logs, epoll. */
     private static final int SPARE_FILES = 512;
@@ -82,7 +89,13 @@ public record Config(
                 reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)),
                 reader.integer("MAX_CONNECTIONS", () -> defaultMaxConnections(
                         heapMegabytes, cacheMegabytes, openFileLimit()),
-                        new IntRange(1, 10_000_000)));
+                        new IntRange(1, 10_000_000)),
+                reader.format("LOG_FORMAT", ConsoleLog.Format.TEXT),
+                reader.flag("ACCESS_LOG", true),
+                reader.flag("METRICS", true),
+                // loopback unless told otherwise: metrics name routes, versions and load, not for the public
+                reader.text("MANAGEMENT_HOST", "127.0.0.1"),
+                reader.integer("MANAGEMENT_PORT", 9464, new IntRange(0, 65535)));
     }
 
     /**
@@ -148,6 +161,28 @@ public record Config(
 
         String text(String name, String fallback) {
             return optional(name).orElse(fallback);
+        }
+
+        /** on/off (true/false, yes/no, 1/0 too). */
+        boolean flag(String name, boolean fallback) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            return switch (raw.get().toLowerCase(Locale.ROOT)) {
+                case "on", "true", "yes", "1" -> true;
+                case "off", "false", "no", "0" -> false;
+                default -> throw new InvalidConfig(name + " must be on or off, got '" + raw.get() + "'");
+            };
+        }
+
+        ConsoleLog.Format format(String name, ConsoleLog.Format fallback) {
+            Optional<String> raw = optional(name);
+            try {
+                return raw.map(ConsoleLog.Format::parse).orElse(fallback);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfig(name + " must be text or json, got '" + raw.get() + "'");
+            }
         }
 
         int integer(String name, int fallback, IntRange range) {

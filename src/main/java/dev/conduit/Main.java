@@ -18,8 +18,13 @@ import dev.conduit.platform.db.StatementListener;
 import dev.conduit.platform.http.Auth;
 import dev.conduit.platform.http.Cors;
 import dev.conduit.platform.http.ErrorResponses;
-import dev.conduit.platform.http.RequestIds;
+import dev.conduit.platform.http.MetricsEndpoint;
+import dev.conduit.platform.http.Observed;
 import dev.conduit.platform.http.RouteTable;
+import dev.conduit.platform.observe.AccessLog;
+import dev.conduit.platform.observe.ConsoleLog;
+import dev.conduit.platform.observe.Metrics;
+import dev.conduit.platform.observe.RequestRecord;
 import dev.conduit.platform.security.JwtSecret;
 import dev.conduit.platform.security.PasswordHasher;
 import dev.conduit.platform.security.Tokens;
@@ -35,6 +40,7 @@ import io.helidon.service.registry.ServiceRegistryConfig;
 import io.helidon.service.registry.ServiceRegistryManager;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,6 +49,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
@@ -66,10 +73,13 @@ public final class Main {
     }
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
+    /** The name of the listener that serves metrics. */
+    private static final String MANAGEMENT = "management";
 
     // what startAll has started, stopped in reverse by stop()
     private EmbeddedPostgres embedded;
     private Database database;
+    private Optional<Metrics> metrics = Optional.empty();
     private WebServer server;
     private List<Cached<?, ?>> caches = List.of();
     private Health health;
@@ -79,7 +89,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        configureLogging();
         Config config;
         try {
             config = Config.fromEnvironment();
@@ -88,6 +97,7 @@ public final class Main {
             System.exit(2);
             return;
         }
+        configureLogging(config.logFormat());
         var app = new Main();
         // installed before anything starts: a stop during start-up waits for it, then stops what started
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
@@ -134,8 +144,17 @@ public final class Main {
                     4 * (config.databasePoolSize() + 2) + 10);
             target = embedded.prepareApplicationRole();
         }
-        // 2. the pool every store draws from (it connects in the background, once something asks for a connection)
-        database = Database.connect(target, config.databasePoolSize(), statements);
+        // 2. metrics, set up beside the rest (~150 ms of class loading on a cold JVM); the pool every store draws
+        //    from (it connects in the background, once something asks for a connection), each statement counted
+        //    for the request that ran it
+        CompletableFuture<Optional<Metrics>> metricsReady = config.metrics()
+                ? CompletableFuture.supplyAsync(Main::metrics, Thread.ofVirtual()::start)
+                : CompletableFuture.completedFuture(Optional.empty());
+        StatementListener counted = sql -> {
+            RequestRecord.statementRan();
+            statements.executed(sql);
+        };
+        database = Database.connect(target, config.databasePoolSize(), counted);
         // 3. the schema, on a thread of its own: the rest is built meanwhile, and the server starts listening only
         //    once the schema is current. Its connection is the first the pool makes: asked for before JDBI is set up,
         //    so that the login (SCRAM hashing, slow on a cold JVM) runs beside that set-up, not after it
@@ -157,13 +176,21 @@ public final class Main {
         var articles = new Articles(jdbi, profiles, changes, budget);
         var comments = new Comments(jdbi, articles, profiles, changes, budget);
         caches = Stream.of(profiles.caches(), articles.caches(), comments.caches()).flatMap(List::stream).toList();
+        metrics = metricsReady.join();
+        metrics.ifPresent(m -> {
+            database.reportTo(m.registry());
+            caches.forEach(cache -> m.cache(cache.name(), cache::stats, cache::estimatedSize));
+            m.gauge("conduit.password.hashes.running", "Password hashes computing now", Tags.empty(), hasher::running);
+            m.gauge("conduit.password.hashes.waiting", "Requests waiting for their turn to hash a password",
+                    Tags.empty(), hasher::waiting);
+        });
         // the server listens only once the schema step is done, so a probe never waits on it
         health = new Health(jdbi, () -> schema.join().version());
         drain = config.shutdownDrain();
 
         // 6. routes and the server
         var api = new RouteTable("/api");
-        server = WebServer.builder()
+        var builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
@@ -182,7 +209,7 @@ public final class Main {
                 .directHandlers(jsonDirectHandlers())
                 .routing(routing -> {
                     ErrorResponses.register(routing);
-                    routing.addFilter(new RequestIds());
+                    routing.addFilter(new Observed(metrics, new AccessLog(config.accessLog())));
                     routing.addFilter(new Cors(config.corsAllowedOrigins(), api));
                     // while draining, each answer closes its connection: the client's next request opens a new
                     // one, which a balancer that has seen readiness fail sends to another node
@@ -199,8 +226,13 @@ public final class Main {
                             new CommentRoutes(comments, auth));
                     new RouteTable("/health").register(routing, new HealthRoutes(health));
                     routing.any(ErrorResponses::notFound);
-                })
-                .build();
+                });
+        // metrics on a listener of their own, on loopback by default: not for the public
+        metrics.ifPresent(m -> builder.putSocket(MANAGEMENT, socket -> socket
+                .host(config.managementHost())
+                .port(config.managementPort())
+                .routing(routing -> MetricsEndpoint.register(routing, m))));
+        server = builder.build();
         awaitSchema(schema);
         HELIDON_GLOBALS.join();
         server.start();
@@ -209,6 +241,11 @@ public final class Main {
 
     public int port() {
         return server.port();
+    }
+
+    /** The management listener's port (metrics); -1 when metrics are off. */
+    public int managementPort() {
+        return metrics.isPresent() ? server.port(MANAGEMENT) : -1;
     }
 
     /** Every in-process cache (for tests; metrics will report them). */
@@ -242,11 +279,18 @@ public final class Main {
             database.close();
             database = null;
         }
+        metrics.ifPresent(Metrics::close);
+        metrics = Optional.empty();
         if (embedded != null) {
             embedded.close();
             embedded = null;
         }
         LOG.log(System.Logger.Level.INFO, "Conduit stopped");
+    }
+
+    private static Optional<Metrics> metrics() {
+        var build = Build.current();
+        return Optional.of(new Metrics(build.version(), build.commit()));
     }
 
     /** Waits for the schema step; its failure is start-up's failure, as if it had run on this thread. */
@@ -288,13 +332,15 @@ public final class Main {
         MapperManager.global(MapperManager.builder().useBuiltIn(true).discoverServices(false).build());
     }
 
-    private static void configureLogging() {
+    /** Our levels and one console handler in {@code format}, unless a JUL configuration file is named. */
+    private static void configureLogging(ConsoleLog.Format format) {
         if (System.getProperty("java.util.logging.config.file") == null) {
             try (InputStream in = Main.class.getResourceAsStream("/logging.properties")) {
                 LogManager.getLogManager().readConfiguration(in);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            ConsoleLog.install(format);
         }
         ShutdownSafeLogManager.configured();
     }

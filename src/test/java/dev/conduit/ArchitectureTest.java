@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -40,6 +41,12 @@ class ArchitectureTest {
     static final ArchRule theDomainVocabularyDependsOnNothingOfOurs = classes()
             .that().resideInAPackage("dev.conduit.platform.domain")
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.conduit.platform.domain", "java..");
+
+    @ArchTest
+    static final ArchRule observingDependsOnNothingOfOurs = classes()
+            .that().resideInAPackage("dev.conduit.platform.observe")
+            .should().onlyDependOnClassesThat(JavaClass.Predicates.resideOutsideOfPackage("dev.conduit..")
+                    .or(JavaClass.Predicates.resideInAPackage("dev.conduit.platform.observe")));
 
     @ArchTest
     static final ArchRule onlyHttpCodeSpeaksHttp = noClasses()

@@ -3,6 +3,7 @@ package dev.conduit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.conduit.platform.observe.ConsoleLog;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
@@ -31,6 +32,11 @@ class ConfigTest {
         assertThat(config.maxRequestBytes()).isEqualTo(1_048_576);
         assertThat(config.databasePoolSize()).isEqualTo(Runtime.getRuntime().availableProcessors() * 2 + 1);
         assertThat(config.shutdownDrain()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.logFormat()).isEqualTo(ConsoleLog.Format.TEXT);
+        assertThat(config.accessLog()).isTrue();
+        assertThat(config.metrics()).isTrue();
+        assertThat(config.managementHost()).isEqualTo("127.0.0.1");
+        assertThat(config.managementPort()).isEqualTo(9464);
     }
 
     @Test
@@ -47,6 +53,13 @@ class ConfigTest {
         assertThat(config.jwtTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(config.databasePoolSize()).isEqualTo(7);
         assertThat(Config.from(Map.of("SHUTDOWN_DRAIN_SECONDS", "0")).shutdownDrain()).isZero();
+        var observed = Config.from(Map.of("LOG_FORMAT", "JSON", "ACCESS_LOG", "off", "METRICS", "false",
+                "MANAGEMENT_HOST", "0.0.0.0", "MANAGEMENT_PORT", "9100"));
+        assertThat(observed.logFormat()).isEqualTo(ConsoleLog.Format.JSON);
+        assertThat(observed.accessLog()).isFalse();
+        assertThat(observed.metrics()).isFalse();
+        assertThat(observed.managementHost()).isEqualTo("0.0.0.0");
+        assertThat(observed.managementPort()).isEqualTo(9100);
     }
 
     @Test
@@ -63,6 +76,12 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.from(Map.of("SHUTDOWN_DRAIN_SECONDS", "-1")))
                 .isInstanceOf(Config.InvalidConfig.class)
                 .hasMessage("SHUTDOWN_DRAIN_SECONDS must be an integer from 0 to 600, got '-1'");
+        assertThatThrownBy(() -> Config.from(Map.of("LOG_FORMAT", "xml")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("LOG_FORMAT must be text or json, got 'xml'");
+        assertThatThrownBy(() -> Config.from(Map.of("ACCESS_LOG", "maybe")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("ACCESS_LOG must be on or off, got 'maybe'");
     }
 
     @Test

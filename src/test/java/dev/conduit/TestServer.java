@@ -101,6 +101,10 @@ public final class TestServer {
         env.put("SHUTDOWN_GRACE_SECONDS", "5");
         // tests stop servers often; the drain has a test of its own
         env.put("SHUTDOWN_DRAIN_SECONDS", "0");
+        // servers of a test run side by side; each its own management port
+        env.put("MANAGEMENT_PORT", "0");
+        // the logs' own test turns them on; elsewhere they would only fill the test output
+        env.put("ACCESS_LOG", "off");
         return env;
     }
 

@@ -2,6 +2,7 @@ package dev.conduit.platform.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
@@ -37,6 +38,11 @@ public final class Database implements AutoCloseable {
         // sends the application name in the start-up packet instead of a SET after login (the schema needs 10+)
         hikari.addDataSourceProperty("assumeMinServerVersion", "10");
         return new Database(new HikariDataSource(hikari), listener);
+    }
+
+    /** From now on the pool reports its connections (active, idle, pending) and acquire times to {@code metrics}. */
+    public void reportTo(MeterRegistry metrics) {
+        pool.setMetricRegistry(metrics);
     }
 
     /**

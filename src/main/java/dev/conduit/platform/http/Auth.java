@@ -1,6 +1,7 @@
 package dev.conduit.platform.http;
 
 import dev.conduit.platform.domain.Failure;
+import dev.conduit.platform.observe.RequestRecord;
 import dev.conduit.platform.security.Tokens;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -40,11 +41,18 @@ public final class Auth {
         if (token.isEmpty()) {
             throw new Failure.Unauthorized("token", "is missing");
         }
+        long userId;
         try {
-            return Optional.of(new Caller(tokens.verify(token), token));
+            userId = tokens.verify(token);
         } catch (Tokens.InvalidToken e) {
             throw new Failure.Unauthorized("token", e.getMessage());
         }
+        // the request's log lines name its user from here on
+        var record = RequestRecord.current();
+        if (record != null) {
+            record.userId(userId);
+        }
+        return Optional.of(new Caller(userId, token));
     }
 
     /** The caller's user id, or null for an anonymous request (SQL binds it as NULL: nothing followed/favorited). */

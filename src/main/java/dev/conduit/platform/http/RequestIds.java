@@ -2,10 +2,7 @@ package dev.conduit.platform.http;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.Filter;
-import io.helidon.webserver.http.FilterChain;
-import io.helidon.webserver.http.RoutingRequest;
-import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,17 +13,20 @@ import java.util.regex.Pattern;
  * one to follow the request through several services), else a new UUID. It goes back on the answer, and a 500's
  * body and log line name it.
  */
-public final class RequestIds implements Filter {
+final class RequestIds {
     static final HeaderName HEADER = HeaderNames.create("X-Request-Id");
     /** Letters, digits and a few separators, at most 128 of them: nothing that could forge or break a log line. */
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
 
-    @Override
-    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+    private RequestIds() {
+    }
+
+    /** The request's id (the caller's if sane, else a new one), now also on its answer. */
+    static String assign(ServerRequest req, ServerResponse res) {
         String id = req.headers().first(HEADER).filter(value -> SANE.matcher(value).matches())
                 .orElseGet(RequestIds::newId);
         res.header(HEADER, id);
-        chain.proceed();
+        return id;
     }
 
     /**

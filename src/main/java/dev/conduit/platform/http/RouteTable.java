@@ -1,5 +1,6 @@
 package dev.conduit.platform.http;
 
+import dev.conduit.platform.observe.RequestRecord;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
@@ -45,13 +46,24 @@ public final class RouteTable {
         rules.register(prefix, service);
     }
 
-    /** The routes registered so far, in order (Cors lists their methods; metrics will label by template). */
+    /** The routes registered so far, in order (Cors lists their methods). */
     public synchronized List<Route> routes() {
         return List.copyOf(routes);
     }
 
     private synchronized void add(Route route) {
         routes.add(route);
+    }
+
+    /** Names the route on the request's record, for its metrics and access line: the template, never the path. */
+    private static Handler routed(String route, Handler handler) {
+        return (req, res) -> {
+            var record = RequestRecord.current();
+            if (record != null) {
+                record.route(route);
+            }
+            handler.handle(req, res);
+        };
     }
 
     /** Declares paths, each with all of its methods. */
@@ -65,12 +77,13 @@ public final class RouteTable {
         public Paths path(String template, Consumer<Methods> declare) {
             var methods = new Methods();
             declare.accept(methods);
+            String route = prefix + template;
             methods.handlers.forEach((method, handler) -> {
-                rules.route(method, template, handler);
-                add(new Route(method, prefix + template));
+                rules.route(method, template, routed(route, handler));
+                add(new Route(method, route));
             });
             String allow = methods.handlers.keySet().stream().map(Method::text).collect(Collectors.joining(", "));
-            rules.any(template, ErrorResponses.otherMethods(allow));
+            rules.any(template, routed(route, ErrorResponses.otherMethods(allow)));
             return this;
         }
     }

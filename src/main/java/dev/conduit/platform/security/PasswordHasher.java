@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 public final class PasswordHasher {
     private static final Duration MAX_WAIT = Duration.ofSeconds(10);
 
+    private final int concurrency;
     private final Semaphore permits;
     private final Duration maxWait;
     /**
@@ -35,6 +36,7 @@ public final class PasswordHasher {
 
     /** Hashes while holding one of {@code permits}, waiting at most {@code maxWait} for one. */
     PasswordHasher(Semaphore permits, Duration maxWait) {
+        this.concurrency = permits.availablePermits();
         this.permits = permits;
         this.maxWait = maxWait;
         this.decoy = new Lazy<>(() -> hash("decoy password, never matches a real account"));
@@ -53,6 +55,16 @@ public final class PasswordHasher {
     public boolean matchesNothing(String password) {
         matches(password, decoy.get());
         return false;
+    }
+
+    /** Hashes running now. */
+    public int running() {
+        return concurrency - permits.availablePermits();
+    }
+
+    /** Callers waiting for their turn to hash (an estimate, as the JDK gives it). */
+    public int waiting() {
+        return permits.getQueueLength();
     }
 
     private <T> T bounded(Supplier<T> work) {
