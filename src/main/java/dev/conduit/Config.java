@@ -45,7 +45,8 @@ public record Config(
         boolean accessLog,
         boolean metrics,
         String managementHost,
-        int managementPort) {
+        int managementPort,
+        boolean tracing) {
 
     /** Files the process keeps for itself beside its connections: its jars, the database pool, logs, epoll. */
     private static final int SPARE_FILES = 512;
@@ -95,7 +96,23 @@ public record Config(
                 reader.flag("METRICS", true),
                 // loopback unless told otherwise: metrics name routes, versions and load, not for the public
                 reader.text("MANAGEMENT_HOST", "127.0.0.1"),
-                reader.integer("MANAGEMENT_PORT", 9464, new IntRange(0, 65535)));
+                reader.integer("MANAGEMENT_PORT", 9464, new IntRange(0, 65535)),
+                // the OTEL_* variables themselves are the SDK's to read
+                tracingWanted(env));
+    }
+
+    /**
+     * Traces are wanted when an OTLP endpoint is named ({@code OTEL_EXPORTER_OTLP_ENDPOINT} or
+     * {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}), and neither {@code OTEL_SDK_DISABLED=true} nor
+     * {@code OTEL_TRACES_EXPORTER=none} says otherwise.
+     */
+    static boolean tracingWanted(Map<String, String> env) {
+        if ("true".equalsIgnoreCase(env.getOrDefault("OTEL_SDK_DISABLED", "").trim())
+                || "none".equalsIgnoreCase(env.getOrDefault("OTEL_TRACES_EXPORTER", "").trim())) {
+            return false;
+        }
+        return !env.getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", "").isBlank()
+                || !env.getOrDefault("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").isBlank();
     }
 
     /**

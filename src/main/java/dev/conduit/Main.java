@@ -21,10 +21,12 @@ import dev.conduit.platform.http.ErrorResponses;
 import dev.conduit.platform.http.MetricsEndpoint;
 import dev.conduit.platform.http.Observed;
 import dev.conduit.platform.http.RouteTable;
+import dev.conduit.platform.http.Traced;
 import dev.conduit.platform.observe.AccessLog;
 import dev.conduit.platform.observe.ConsoleLog;
 import dev.conduit.platform.observe.Metrics;
 import dev.conduit.platform.observe.RequestRecord;
+import dev.conduit.platform.observe.Tracing;
 import dev.conduit.platform.security.JwtSecret;
 import dev.conduit.platform.security.PasswordHasher;
 import dev.conduit.platform.security.Tokens;
@@ -80,6 +82,7 @@ public final class Main {
     private EmbeddedPostgres embedded;
     private Database database;
     private Optional<Metrics> metrics = Optional.empty();
+    private Optional<Tracing> tracing = Optional.empty();
     private WebServer server;
     private List<Cached<?, ?>> caches = List.of();
     private Health health;
@@ -103,7 +106,7 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
         int port;
         try {
-            port = app.startAll(config, StatementListener.NONE);
+            port = app.startAll(config, StatementListener.NONE, Optional.empty());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Conduit could not start: " + e.getMessage(), e);
             System.exit(1);
@@ -121,9 +124,14 @@ public final class Main {
 
     /** Builds and starts everything, telling {@code statements} of every SQL statement; the caller owns stop(). */
     public static Main start(Config config, StatementListener statements) {
+        return start(config, statements, Optional.empty());
+    }
+
+    /** The same, tracing through {@code tracing} (a test's SDK) if given, else as the configuration says. */
+    public static Main start(Config config, StatementListener statements, Optional<Tracing> tracing) {
         var app = new Main();
         try {
-            app.startAll(config, statements);
+            app.startAll(config, statements, tracing);
         } catch (RuntimeException e) {
             app.stop();
             throw e;
@@ -132,7 +140,7 @@ public final class Main {
     }
 
     /** Returns the port listened on. */
-    private synchronized int startAll(Config config, StatementListener statements) {
+    private synchronized int startAll(Config config, StatementListener statements, Optional<Tracing> givenTracing) {
         // 1. PostgreSQL: the server DATABASE_URL names, or our own
         DatabaseTarget target;
         if (config.database().isPresent()) {
@@ -150,11 +158,8 @@ public final class Main {
         CompletableFuture<Optional<Metrics>> metricsReady = config.metrics()
                 ? CompletableFuture.supplyAsync(Main::metrics, Thread.ofVirtual()::start)
                 : CompletableFuture.completedFuture(Optional.empty());
-        StatementListener counted = sql -> {
-            RequestRecord.statementRan();
-            statements.executed(sql);
-        };
-        database = Database.connect(target, config.databasePoolSize(), counted);
+        tracing = givenTracing.or(() -> config.tracing() ? Optional.of(Tracing.fromEnvironment()) : Optional.empty());
+        database = Database.connect(target, config.databasePoolSize(), observed(statements, tracing));
         // 3. the schema, on a thread of its own: the rest is built meanwhile, and the server starts listening only
         //    once the schema is current. Its connection is the first the pool makes: asked for before JDBI is set up,
         //    so that the login (SCRAM hashing, slow on a cold JVM) runs beside that set-up, not after it
@@ -210,6 +215,7 @@ public final class Main {
                 .routing(routing -> {
                     ErrorResponses.register(routing);
                     routing.addFilter(new Observed(metrics, new AccessLog(config.accessLog())));
+                    tracing.ifPresent(t -> routing.addFilter(new Traced(t)));
                     routing.addFilter(new Cors(config.corsAllowedOrigins(), api));
                     // while draining, each answer closes its connection: the client's next request opens a new
                     // one, which a balancer that has seen readiness fail sends to another node
@@ -281,11 +287,39 @@ public final class Main {
         }
         metrics.ifPresent(Metrics::close);
         metrics = Optional.empty();
+        // not a method reference: that would load OpenTelemetry's classes at every stop, traced or not
+        if (tracing.isPresent()) {
+            tracing.get().close();
+            tracing = Optional.empty();
+        }
         if (embedded != null) {
             embedded.close();
             embedded = null;
         }
         LOG.log(System.Logger.Level.INFO, "Conduit stopped");
+    }
+
+    /**
+     * Counts each statement for the request that ran it, traces it when tracing is on, and tells
+     * {@code statements} of it.
+     */
+    private static StatementListener observed(StatementListener statements, Optional<Tracing> tracing) {
+        Tracing traced = tracing.orElse(null);
+        return new StatementListener() {
+            @Override
+            public void executed(String sql) {
+                RequestRecord.statementRan();
+                statements.executed(sql);
+            }
+
+            @Override
+            public void executed(String sql, Instant sent, Instant answered, Throwable failure) {
+                if (traced != null) {
+                    traced.statement(sql, sent, answered, failure);
+                }
+                StatementListener.super.executed(sql, sent, answered, failure);
+            }
+        };
     }
 
     private static Optional<Metrics> metrics() {

@@ -37,6 +37,19 @@ class ConfigTest {
         assertThat(config.metrics()).isTrue();
         assertThat(config.managementHost()).isEqualTo("127.0.0.1");
         assertThat(config.managementPort()).isEqualTo(9464);
+        assertThat(config.tracing()).isFalse();
+    }
+
+    @Test
+    void tracesAreWantedWhenAnOtlpEndpointIsNamedAndNothingTurnsThemOff() {
+        assertThat(Config.from(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")).tracing()).isTrue();
+        assertThat(Config.from(Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318/v1/traces")).tracing())
+                .isTrue();
+        assertThat(Config.from(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318",
+                "OTEL_SDK_DISABLED", "true")).tracing()).isFalse();
+        assertThat(Config.from(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318",
+                "OTEL_TRACES_EXPORTER", "none")).tracing()).isFalse();
+        assertThat(Config.from(Map.of("OTEL_SERVICE_NAME", "conduit-eu")).tracing()).isFalse();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.conduit.platform.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
@@ -57,7 +58,14 @@ public final class Database implements AutoCloseable {
             jdbi.getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
                 @Override
                 public void logAfterExecution(StatementContext context) {
-                    listener.executed(context.getParsedSql().getSql());
+                    listener.executed(context.getParsedSql().getSql(), context.getExecutionMoment(),
+                            context.getCompletionMoment(), null);
+                }
+
+                @Override
+                public void logException(StatementContext context, SQLException failure) {
+                    listener.executed(context.getParsedSql().getSql(), context.getExecutionMoment(),
+                            context.getExceptionMoment(), failure);
                 }
             });
         }

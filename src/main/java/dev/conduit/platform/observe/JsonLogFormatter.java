@@ -13,7 +13,8 @@ import java.util.logging.LogRecord;
  * One JSON object per line, with Elastic Common Schema field names (dotted keys, as the ECS logging libraries
  * write them), so that Filebeat, Fluent Bit, Vector or Loki read it without a parsing rule:
  * {@code @timestamp} (UTC), {@code log.level}, {@code log.logger}, {@code message}, {@code process.thread.name},
- * {@code http.request.id} and {@code user.id} while a request is served, {@code error.type},
+ * {@code http.request.id}, {@code user.id}, and {@code trace.id} and {@code span.id} when traced, while a request
+ * is served; {@code error.type},
  * {@code error.message} and {@code error.stack_trace} with an exception. An access line adds
  * {@code event.dataset: conduit.access}, {@code http.request.method}, {@code url.path}, {@code http.route} (from
  * OpenTelemetry's names; ECS has none), {@code http.response.status_code}, {@code http.response.bytes} (headers included),
@@ -56,6 +57,10 @@ public final class JsonLogFormatter extends Formatter {
                 json.writeStringField("http.request.id", request.id());
                 if (request.userId() != 0) {
                     json.writeStringField("user.id", Long.toString(request.userId()));
+                }
+                if (request.traceId() != null) {
+                    json.writeStringField("trace.id", request.traceId());
+                    json.writeStringField("span.id", request.spanId());
                 }
             }
             Throwable thrown = record.getThrown();

@@ -18,6 +18,8 @@ public final class RequestRecord {
     private String route;
     private long userId;
     private int statements;
+    private String traceId;
+    private String spanId;
 
     private RequestRecord(String id, String method, String path, long startNanos) {
         this.id = id;
@@ -90,5 +92,20 @@ public final class RequestRecord {
 
     public int statements() {
         return statements;
+    }
+
+    /** The request's trace and span, when it is traced: the log lines name them. */
+    public void trace(String traceId, String spanId) {
+        this.traceId = traceId;
+        this.spanId = spanId;
+    }
+
+    /** Null unless the request is traced. */
+    public String traceId() {
+        return traceId;
+    }
+
+    public String spanId() {
+        return spanId;
     }
 }

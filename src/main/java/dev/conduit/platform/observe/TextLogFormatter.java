@@ -34,6 +34,9 @@ public final class TextLogFormatter extends Formatter {
         }
         if (request != null) {
             line.append(" request=").append(request.id());
+            if (request.traceId() != null) {
+                line.append(" trace=").append(request.traceId());
+            }
         }
         line.append(System.lineSeparator());
         if (record.getThrown() != null) {
