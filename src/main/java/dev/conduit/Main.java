@@ -4,6 +4,7 @@ import dev.conduit.articles.ArticleRoutes;
 import dev.conduit.articles.Articles;
 import dev.conduit.comments.CommentRoutes;
 import dev.conduit.comments.Comments;
+import dev.conduit.docs.DocsRoutes;
 import dev.conduit.health.Health;
 import dev.conduit.health.HealthRoutes;
 import dev.conduit.platform.ShutdownSafeLogManager;
@@ -85,6 +86,7 @@ public final class Main {
     private Optional<Tracing> tracing = Optional.empty();
     private WebServer server;
     private List<Cached<?, ?>> caches = List.of();
+    private List<RouteTable> publicRoutes = List.of();
     private Health health;
     private Duration drain = Duration.ZERO;
 
@@ -195,6 +197,10 @@ public final class Main {
 
         // 6. routes and the server
         var api = new RouteTable("/api");
+        var healthRoutes = new RouteTable("/health");
+        var docs = new DocsRoutes();
+        var docsRoutes = new RouteTable("");
+        publicRoutes = List.of(api, healthRoutes, docsRoutes);
         var builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -229,8 +235,10 @@ public final class Main {
                             new UserRoutes(users, auth),
                             new ProfileRoutes(profiles, auth),
                             new ArticleRoutes(articles, auth),
-                            new CommentRoutes(comments, auth));
-                    new RouteTable("/health").register(routing, new HealthRoutes(health));
+                            new CommentRoutes(comments, auth),
+                            docs.api());
+                    healthRoutes.register(routing, new HealthRoutes(health));
+                    docsRoutes.register(routing, docs.page());
                     routing.any(ErrorResponses::notFound);
                 });
         // metrics on a listener of their own, on loopback by default: not for the public
@@ -247,6 +255,11 @@ public final class Main {
 
     public int port() {
         return server.port();
+    }
+
+    /** Every route of the public port, as its tables list them (for the test that compares them with the API document). */
+    public List<RouteTable.Route> routes() {
+        return publicRoutes.stream().flatMap(table -> table.routes().stream()).toList();
     }
 
     /** The management listener's port (metrics); -1 when metrics are off. */

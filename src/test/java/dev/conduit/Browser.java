@@ -1,0 +1,67 @@
+package dev.conduit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * The browser tests' browser: Debian's headless Chromium driven through Debian's chromium-driver (Selenium),
+ * both installed with apt when missing; nothing is downloaded from elsewhere (Selenium Manager never runs: the
+ * driver and the browser are named).
+ */
+public final class Browser {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    private Browser() {
+    }
+
+    /** A new headless browser with its console log kept; the caller quits it. */
+    public static synchronized ChromeDriver start() {
+        installIfMissing();
+        var options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // --no-sandbox: tests run as root here, and Chromium's sandbox refuses root
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,1600", "--disable-extensions", "--no-first-run");
+        var logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        var service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
+        var driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        return driver;
+    }
+
+    private static void installIfMissing() {
+        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER)) {
+            return;
+        }
+        run(List.of("apt-get", "update", "-qq"));
+        run(List.of("apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"));
+    }
+
+    private static void run(List<String> command) {
+        try {
+            var builder = new ProcessBuilder(command).inheritIO();
+            builder.environment().putAll(Map.of("DEBIAN_FRONTEND", "noninteractive"));
+            var process = builder.start();
+            if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed");
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(String.join(" ", command) + " could not run", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
