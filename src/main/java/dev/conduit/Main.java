@@ -11,6 +11,7 @@ import dev.conduit.platform.ShutdownSafeLogManager;
 import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
+import dev.conduit.platform.db.Backup;
 import dev.conduit.platform.db.Database;
 import dev.conduit.platform.db.DatabaseTarget;
 import dev.conduit.platform.db.EmbeddedPostgres;
@@ -48,6 +49,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +60,7 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import java.util.logging.LogManager;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole wiring, top to bottom: config, database, schema, pool, security, features, routes, server, shutdown.
@@ -103,6 +106,10 @@ public final class Main {
             return;
         }
         configureLogging(config.logFormat());
+        if (args.length > 0) {
+            System.exit(command(config, List.of(args)));
+            return;
+        }
         var app = new Main();
         // installed before anything starts: a stop during start-up waits for it, then stops what started
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
@@ -122,6 +129,59 @@ public final class Main {
         // the port startAll returned: a stop that came during start-up has already run by now
         LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + config.host() + ":" + port
                 + "/api (started in " + startup.toMillis() + " ms)");
+    }
+
+    /**
+     * {@code backup FILE} (of the database Conduit uses, while it serves or not) and {@code restore FILE} (Conduit
+     * stopped: every row replaced by the backup's). Returns the exit status.
+     */
+    static int command(Config config, List<String> args) {
+        if (args.size() != 2 || !List.of("backup", "restore").contains(args.get(0))) {
+            System.err.println("usage: conduit backup FILE | conduit restore FILE");
+            return 2;
+        }
+        Path file = Path.of(args.get(1)).toAbsolutePath();
+        try {
+            Backup.Summary summary = args.get(0).equals("backup") ? backup(config, file) : restore(config, file);
+            long rows = summary.rows().values().stream().mapToLong(Long::longValue).sum();
+            System.out.println(args.get(0) + " " + file + ": " + rows + " rows in " + summary.rows().size()
+                    + " tables, schema version " + summary.schemaVersion() + " " + summary.rows());
+            return 0;
+        } catch (RuntimeException e) {
+            System.err.println("conduit: " + args.get(0) + " failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** From DATABASE_URL's server, else the embedded one: a running Conduit's, or started here for the backup. */
+    static Backup.Summary backup(Config config, Path file) {
+        var target = config.database().or(() -> EmbeddedPostgres.running(config.dataDir()));
+        if (target.isPresent()) {
+            return Backup.write(target.get(), file);
+        }
+        try (var embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(), 10)) {
+            return Backup.write(embedded.prepareApplicationRole(), file);
+        }
+    }
+
+    /**
+     * Into DATABASE_URL's server, else the embedded one, which must not be in use (its lock says so): the schema
+     * is migrated first, then every row replaced.
+     */
+    static Backup.Summary restore(Config config, Path file) {
+        if (config.database().isPresent()) {
+            return restoreInto(config.database().get(), file);
+        }
+        try (var embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(), 10)) {
+            return restoreInto(embedded.prepareApplicationRole(), file);
+        }
+    }
+
+    private static Backup.Summary restoreInto(DatabaseTarget target, Path file) {
+        try (var database = Database.connect(target, 1, StatementListener.NONE)) {
+            Migrations.apply(target, database.dataSource());
+        }
+        return Backup.restore(target, file);
     }
 
     /** Builds and starts everything, telling {@code statements} of every SQL statement; the caller owns stop(). */
@@ -157,6 +217,9 @@ public final class Main {
         // 2. metrics, set up beside the rest (~150 ms of class loading on a cold JVM); the pool every store draws
         //    from (it connects in the background, once something asks for a connection), each statement counted
         //    for the request that ran it
+        // SLF4J (HikariCP's, Flyway's, Micrometer's logging) sets itself up on first use, and warns on stderr when
+        // a call from another thread races that set-up: it is set up here, before metrics start beside the pool
+        LoggerFactory.getILoggerFactory();
         CompletableFuture<Optional<Metrics>> metricsReady = config.metrics()
                 ? CompletableFuture.supplyAsync(Main::metrics, Thread.ofVirtual()::start)
                 : CompletableFuture.completedFuture(Optional.empty());

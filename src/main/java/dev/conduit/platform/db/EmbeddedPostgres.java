@@ -126,6 +126,43 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * How to connect as the application role to the cluster that a running Conduit started in {@code dataDir}; empty
+     * when no Conduit holds that folder (then {@link #start} may). Its postmaster.pid names the port.
+     */
+    public static Optional<DatabaseTarget> running(Path dataDir) {
+        Path lockFile = dataDir.resolve("conduit.lock");
+        if (!Files.exists(lockFile)) {
+            return Optional.empty();
+        }
+        try (var channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            if (isFree(channel)) {
+                return Optional.empty();
+            }
+            List<String> pid = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
+            int port = Integer.parseInt(pid.get(3).trim());
+            String password = Files.readString(dataDir.resolve(APP_PASSWORD_FILE)).trim();
+            return Optional.of(new DatabaseTarget("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE,
+                    Optional.of(APP_ROLE), Optional.of(password)));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("a Conduit holds " + dataDir + " but its database cannot be found: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isFree(FileChannel channel) throws IOException {
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                lock.release();
+                return true;
+            }
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return false; // held by this same JVM
+        }
+    }
+
     /** Fast shutdown: running transactions roll back, committed data is flushed. Safe to call twice. */
     @Override
     public void close() {

@@ -1,0 +1,245 @@
+package dev.conduit.platform.db;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.postgresql.PGConnection;
+
+/**
+ * A logical backup of Conduit's tables: every row of every table, read in one snapshot (a repeatable-read
+ * transaction, so a backup taken while Conduit serves is consistent) with PostgreSQL's COPY, into a zip with a
+ * manifest (format, schema version, tables, their columns and row counts). Restoring replaces every row in one
+ * transaction: a restore that fails changes nothing. Being rows, not files, a backup restores into any
+ * PostgreSQL version Conduit supports, which is how a cluster moves to a new major version.
+ */
+public final class Backup {
+    private static final int FORMAT = 1;
+    private static final String MANIFEST = "manifest.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a backup holds: the schema version it was taken at, and the rows of each table. */
+    public record Summary(String schemaVersion, Map<String, Long> rows) {
+    }
+
+    private Backup() {
+    }
+
+    /** Writes every table of {@code target}'s current schema to {@code file} (replaced only once complete). */
+    public static Summary write(DatabaseTarget target, Path file) {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try (Connection db = connect(target)) {
+            db.setAutoCommit(false);
+            db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            db.setReadOnly(true);
+            String version = schemaVersion(db);
+            var rows = new LinkedHashMap<String, Long>();
+            var columns = new LinkedHashMap<String, List<String>>();
+            var copy = db.unwrap(PGConnection.class).getCopyAPI();
+            try (OutputStream out = Files.newOutputStream(partial); var zip = new ZipOutputStream(out)) {
+                for (String table : tablesInLoadOrder(db)) {
+                    columns.put(table, columns(db, table));
+                    zip.putNextEntry(new ZipEntry("tables/" + table + ".copy"));
+                    rows.put(table, copy.copyOut("copy " + quoted(table) + " to stdout", zip));
+                    zip.closeEntry();
+                }
+                var manifest = JSON.createObjectNode()
+                        .put("format", FORMAT)
+                        .put("schemaVersion", version)
+                        .put("taken", Instant.now().toString());
+                var tables = manifest.putArray("tables");
+                columns.forEach((table, names) -> {
+                    var entry = tables.addObject().put("name", table).put("rows", rows.get(table));
+                    names.forEach(entry.putArray("columns")::add);
+                });
+                zip.putNextEntry(new ZipEntry(MANIFEST));
+                zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+                zip.closeEntry();
+            }
+            db.commit();
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Summary(version, rows);
+        } catch (SQLException e) {
+            throw new IllegalStateException("backup failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("backup failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                // the partial file stays; it is named as such
+            }
+        }
+    }
+
+    /**
+     * Replaces every row of {@code target}'s tables with the backup's, in one transaction. The schema must be
+     * migrated first, to the backup's version or a later one (columns added since keep their defaults).
+     */
+    public static Summary restore(DatabaseTarget target, Path file) {
+        try (var zip = new ZipFile(file.toFile()); Connection db = connect(target)) {
+            JsonNode manifest = JSON.readTree(read(zip, MANIFEST));
+            if (manifest.path("format").asInt() != FORMAT) {
+                throw new IllegalArgumentException(file + " is not a Conduit backup of format " + FORMAT);
+            }
+            db.setAutoCommit(false);
+            String current = schemaVersion(db);
+            String taken = manifest.get("schemaVersion").asText();
+            if (Integer.parseInt(taken) > Integer.parseInt(current)) {
+                throw new IllegalArgumentException("the backup's schema (version " + taken + ") is newer than this "
+                        + "Conduit's (version " + current + "): restore it with that Conduit or a later one");
+            }
+            var tables = new ArrayList<JsonNode>();
+            manifest.get("tables").forEach(tables::add);
+            try (var statement = db.createStatement()) {
+                var names = new ArrayList<String>();
+                tablesInLoadOrder(db).forEach(table -> names.add(quoted(table)));
+                statement.execute("truncate " + String.join(", ", names) + " restart identity cascade");
+            }
+            var copy = db.unwrap(PGConnection.class).getCopyAPI();
+            var rows = new LinkedHashMap<String, Long>();
+            for (JsonNode table : tables) {
+                String name = table.get("name").asText();
+                var columns = new ArrayList<String>();
+                table.get("columns").forEach(column -> columns.add(quoted(column.asText())));
+                try (InputStream in = zip.getInputStream(zip.getEntry("tables/" + name + ".copy"))) {
+                    rows.put(name, copy.copyIn("copy " + quoted(name) + " (" + String.join(", ", columns)
+                            + ") from stdin", in));
+                }
+            }
+            resetSequences(db);
+            db.commit();
+            return new Summary(taken, rows);
+        } catch (SQLException e) {
+            throw new IllegalStateException("restore failed, nothing changed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("restore failed, nothing changed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(DatabaseTarget target) throws SQLException {
+        return DriverManager.getConnection(target.jdbcUrl(), target.user().orElse(null),
+                target.password().orElse(null));
+    }
+
+    private static String schemaVersion(Connection db) throws SQLException {
+        try (var statement = db.createStatement(); var result = statement.executeQuery(
+                "select version from flyway_schema_history where success order by installed_rank desc limit 1")) {
+            if (!result.next()) {
+                throw new IllegalStateException("the database has no Conduit schema");
+            }
+            return result.getString(1);
+        }
+    }
+
+    /** Conduit's tables (Flyway's history aside), each after the tables its foreign keys point to. */
+    private static List<String> tablesInLoadOrder(Connection db) throws SQLException {
+        var tables = new LinkedHashSet<String>();
+        try (var statement = db.createStatement(); var result = statement.executeQuery("""
+                select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname = current_schema() and c.relkind = 'r' and c.relname <> 'flyway_schema_history'
+                order by c.relname""")) {
+            while (result.next()) {
+                tables.add(result.getString(1));
+            }
+        }
+        var dependsOn = new LinkedHashMap<String, Set<String>>();
+        try (var statement = db.createStatement(); var result = statement.executeQuery("""
+                select c.conrelid::regclass::text, c.confrelid::regclass::text from pg_constraint c
+                join pg_namespace n on n.oid = c.connamespace
+                where c.contype = 'f' and n.nspname = current_schema() and c.conrelid <> c.confrelid""")) {
+            while (result.next()) {
+                dependsOn.computeIfAbsent(result.getString(1), t -> new LinkedHashSet<>()).add(result.getString(2));
+            }
+        }
+        var ordered = new LinkedHashSet<String>();
+        for (String table : tables) {
+            visit(table, dependsOn, ordered, new LinkedHashSet<>());
+        }
+        ordered.retainAll(tables);
+        return List.copyOf(ordered);
+    }
+
+    private static void visit(String table, Map<String, Set<String>> dependsOn, Set<String> ordered,
+            Set<String> path) {
+        if (ordered.contains(table) || !path.add(table)) {
+            return;
+        }
+        for (String parent : dependsOn.getOrDefault(table, Set.of())) {
+            visit(parent, dependsOn, ordered, path);
+        }
+        ordered.add(table);
+    }
+
+    private static List<String> columns(Connection db, String table) throws SQLException {
+        var columns = new ArrayList<String>();
+        try (var statement = db.prepareStatement("""
+                select a.attname from pg_attribute a
+                where a.attrelid = ?::regclass and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+                order by a.attnum""")) {
+            statement.setString(1, quoted(table));
+            try (var result = statement.executeQuery()) {
+                while (result.next()) {
+                    columns.add(result.getString(1));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /** Each identity or serial column's sequence continues after the largest value restored. */
+    private static void resetSequences(Connection db) throws SQLException {
+        var resets = new ArrayList<String>();
+        try (var statement = db.createStatement(); var result = statement.executeQuery("""
+                select c.relname, a.attname from pg_attribute a
+                join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname = current_schema() and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped
+                  and pg_get_serial_sequence(quote_ident(c.relname), a.attname) is not null""")) {
+            while (result.next()) {
+                String table = quoted(result.getString(1));
+                String column = quoted(result.getString(2));
+                resets.add("select setval(pg_get_serial_sequence('" + table.replace("'", "''") + "', '"
+                        + result.getString(2).replace("'", "''") + "'), coalesce(max(" + column + "), 0) + 1, false)"
+                        + " from " + table);
+            }
+        }
+        try (var statement = db.createStatement()) {
+            for (String reset : resets) {
+                statement.execute(reset);
+            }
+        }
+    }
+
+    private static byte[] read(ZipFile zip, String name) throws IOException {
+        var entry = zip.getEntry(name);
+        if (entry == null) {
+            throw new IllegalArgumentException(zip.getName() + " has no " + name + ": not a Conduit backup");
+        }
+        try (InputStream in = zip.getInputStream(entry)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** A name as SQL writes it: ours are plain lower-case words, quoted all the same. */
+    private static String quoted(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}

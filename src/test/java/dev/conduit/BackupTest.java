@@ -1,0 +1,149 @@
+package dev.conduit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backup of a serving Conduit's embedded database, restored into another data folder, read back through the API;
+ * a restore that fails leaves the data as it was; a restore into a folder a Conduit holds is refused.
+ */
+class BackupTest {
+    @Test
+    void aLiveBackupRestoresElsewhereWithEveryRowAndIdsThatGoOn() throws IOException {
+        Path source = TestServer.newDataDir();
+        Path copy = TestServer.newDataDir();
+        Path file = Files.createTempFile("conduit-backup", ".zip");
+        try {
+            Main first = Main.start(Config.from(embedded(source)), sql -> { });
+            Api.User author;
+            Api.User reader;
+            String slug;
+            long commentId;
+            try {
+                var api = new Api("http://127.0.0.1:" + first.port() + "/api");
+                author = api.register("kept");
+                reader = api.register("reader");
+                slug = api.createArticle(author, Api.unique("Backed up"), List.of("backup", "zeta"));
+                commentId = api.comment(reader, slug, "still here?");
+                assertThat(api.post("/articles/" + slug + "/favorite", null, reader.token()).status()).isEqualTo(200);
+                assertThat(api.post("/profiles/" + author.username() + "/follow", null, reader.token()).status())
+                        .isEqualTo(200);
+
+                // taken while this Conduit serves: it finds that Conduit's database and reads it in one snapshot
+                var taken = Main.backup(Config.from(embedded(source)), file);
+                assertThat(taken.rows()).containsEntry("users", 2L).containsEntry("articles", 1L)
+                        .containsEntry("comments", 1L).containsEntry("favorites", 1L).containsEntry("follows", 1L);
+            } finally {
+                first.stop();
+            }
+
+            var restored = Main.restore(Config.from(embedded(copy)), file);
+            assertThat(restored.rows()).containsEntry("users", 2L).containsEntry("articles", 1L);
+
+            Main second = Main.start(Config.from(embedded(copy)), sql -> { });
+            try {
+                var api = new Api("http://127.0.0.1:" + second.port() + "/api");
+                var article = api.get("/articles/" + slug, reader.token());
+                assertThat(article.status()).isEqualTo(200);
+                assertThat(article.at("/article/favorited").asBoolean()).isTrue();
+                assertThat(article.at("/article/favoritesCount").asInt()).isEqualTo(1);
+                assertThat(article.at("/article/author/following").asBoolean()).isTrue();
+                assertThat(article.at("/article/tagList").toString()).isEqualTo("[\"backup\",\"zeta\"]");
+                assertThat(api.get("/articles/" + slug + "/comments").at("/comments/0/id").asLong())
+                        .isEqualTo(commentId);
+                // the same secret (same JWT_SECRET here) and the same ids: old tokens still name their users
+                assertThat(api.get("/user", author.token()).text("/user/username")).isEqualTo(author.username());
+                // new rows take ids after the restored ones
+                assertThat(api.comment(reader, slug, "after the restore")).isGreaterThan(commentId);
+                assertThat(api.post("/users/login", Api.wrap("user", "email", author.email(), "password",
+                        author.password()), null).status()).isEqualTo(200);
+            } finally {
+                second.stop();
+            }
+
+            // a backup cut short: the restore fails and the copy keeps what it had
+            Path broken = Files.createTempFile("conduit-broken", ".zip");
+            try {
+                truncateComments(file, broken);
+                assertThatThrownBy(() -> Main.restore(Config.from(embedded(copy)), broken))
+                        .hasMessageContaining("nothing changed");
+                Main third = Main.start(Config.from(embedded(copy)), sql -> { });
+                try {
+                    var api = new Api("http://127.0.0.1:" + third.port() + "/api");
+                    assertThat(api.get("/articles/" + slug + "/comments").at("/comments").size()).isEqualTo(2);
+                    // and a restore into a folder that a Conduit holds is refused
+                    assertThatThrownBy(() -> Main.restore(Config.from(embedded(copy)), file))
+                            .hasMessageContaining("another Conduit process");
+                } finally {
+                    third.stop();
+                }
+            } finally {
+                Files.deleteIfExists(broken);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+            TestServer.deleteTree(source);
+            TestServer.deleteTree(copy);
+        }
+    }
+
+    @Test
+    void theCommandLineNamesWhatItDidAndRefusesOtherUses() throws IOException {
+        assertThat(Main.command(Config.from(Map.of()), List.of("backup"))).isEqualTo(2);
+        assertThat(Main.command(Config.from(Map.of()), List.of("vacuum", "x"))).isEqualTo(2);
+        Path file = Files.createTempFile("conduit-backup", ".zip");
+        try {
+            // the shared test database, through DATABASE_URL
+            assertThat(Main.command(Config.from(TestServer.environment(TestServer.newDataDir())),
+                    List.of("backup", file.toString()))).isZero();
+            try (var zip = new ZipFile(file.toFile())) {
+                assertThat(zip.getEntry("manifest.json")).isNotNull();
+                assertThat(zip.getEntry("tables/articles.copy")).isNotNull();
+            }
+            Files.writeString(file, "not a backup");
+            assertThat(Main.command(Config.from(TestServer.environment(TestServer.newDataDir())),
+                    List.of("restore", file.toString()))).isEqualTo(1);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** A Conduit on an embedded database of its own in {@code dataDir}. */
+    private static Map<String, String> embedded(Path dataDir) {
+        var env = new HashMap<>(TestServer.environment(dataDir));
+        env.remove("DATABASE_URL");
+        env.remove("DATABASE_USER");
+        env.remove("DATABASE_PASSWORD");
+        return env;
+    }
+
+    /** A copy of the backup whose comments stop mid-row. */
+    private static void truncateComments(Path file, Path broken) throws IOException {
+        try (var zip = new ZipFile(file.toFile()); OutputStream out = Files.newOutputStream(broken);
+             var copy = new ZipOutputStream(out)) {
+            for (var entry : Collections.list(zip.entries())) {
+                byte[] bytes = zip.getInputStream(entry).readAllBytes();
+                if (entry.getName().equals("tables/comments.copy")) {
+                    bytes = Arrays.copyOf(bytes, bytes.length / 2);
+                }
+                copy.putNextEntry(new ZipEntry(entry.getName()));
+                copy.write(bytes);
+                copy.closeEntry();
+            }
+        }
+    }
+}
