@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -28,7 +27,7 @@ class BackupTest {
         Path copy = TestServer.newDataDir();
         Path file = Files.createTempFile("conduit-backup", ".zip");
         try {
-            Main first = Main.start(Config.from(embedded(source)), sql -> { });
+            Main first = Main.start(Config.from(TestServer.embeddedEnvironment(source)), sql -> { });
             Api.User author;
             Api.User reader;
             String slug;
@@ -44,17 +43,17 @@ class BackupTest {
                         .isEqualTo(200);
 
                 // taken while this Conduit serves: it finds that Conduit's database and reads it in one snapshot
-                var taken = Main.backup(Config.from(embedded(source)), file);
+                var taken = Main.backup(Config.from(TestServer.embeddedEnvironment(source)), file);
                 assertThat(taken.rows()).containsEntry("users", 2L).containsEntry("articles", 1L)
                         .containsEntry("comments", 1L).containsEntry("favorites", 1L).containsEntry("follows", 1L);
             } finally {
                 first.stop();
             }
 
-            var restored = Main.restore(Config.from(embedded(copy)), file);
+            var restored = Main.restore(Config.from(TestServer.embeddedEnvironment(copy)), file);
             assertThat(restored.rows()).containsEntry("users", 2L).containsEntry("articles", 1L);
 
-            Main second = Main.start(Config.from(embedded(copy)), sql -> { });
+            Main second = Main.start(Config.from(TestServer.embeddedEnvironment(copy)), sql -> { });
             try {
                 var api = new Api("http://127.0.0.1:" + second.port() + "/api");
                 var article = api.get("/articles/" + slug, reader.token());
@@ -79,14 +78,14 @@ class BackupTest {
             Path broken = Files.createTempFile("conduit-broken", ".zip");
             try {
                 truncateComments(file, broken);
-                assertThatThrownBy(() -> Main.restore(Config.from(embedded(copy)), broken))
+                assertThatThrownBy(() -> Main.restore(Config.from(TestServer.embeddedEnvironment(copy)), broken))
                         .hasMessageContaining("nothing changed");
-                Main third = Main.start(Config.from(embedded(copy)), sql -> { });
+                Main third = Main.start(Config.from(TestServer.embeddedEnvironment(copy)), sql -> { });
                 try {
                     var api = new Api("http://127.0.0.1:" + third.port() + "/api");
                     assertThat(api.get("/articles/" + slug + "/comments").at("/comments").size()).isEqualTo(2);
                     // and a restore into a folder that a Conduit holds is refused
-                    assertThatThrownBy(() -> Main.restore(Config.from(embedded(copy)), file))
+                    assertThatThrownBy(() -> Main.restore(Config.from(TestServer.embeddedEnvironment(copy)), file))
                             .hasMessageContaining("another Conduit process");
                 } finally {
                     third.stop();
@@ -120,15 +119,6 @@ class BackupTest {
         } finally {
             Files.deleteIfExists(file);
         }
-    }
-
-    /** A Conduit on an embedded database of its own in {@code dataDir}. */
-    private static Map<String, String> embedded(Path dataDir) {
-        var env = new HashMap<>(TestServer.environment(dataDir));
-        env.remove("DATABASE_URL");
-        env.remove("DATABASE_USER");
-        env.remove("DATABASE_PASSWORD");
-        return env;
     }
 
     /** A copy of the backup whose comments stop mid-row. */

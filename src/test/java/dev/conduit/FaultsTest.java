@@ -15,15 +15,8 @@ class FaultsTest {
     void unexpectedFailuresAnswer500WithARequestIdOnly() {
         var author = api.register("fault");
         String slug = api.createArticle(author, Api.unique("Faulty"), List.of());
-        var jdbi = TestServer.database();
-
-        jdbi.useHandle(h -> h.execute("alter table comments rename to comments_hidden"));
-        Api.Response res;
-        try {
-            res = api.post("/articles/" + slug + "/comments", wrap("comment", "body", "lost?"), author.token());
-        } finally {
-            jdbi.useHandle(h -> h.execute("alter table comments_hidden rename to comments"));
-        }
+        Api.Response res = TestServer.withCommentsHidden(
+                () -> api.post("/articles/" + slug + "/comments", wrap("comment", "body", "lost?"), author.token()));
 
         assertThat(res.status()).isEqualTo(500);
         assertThat(res.text("/errors/server/0")).matches("unexpected error, request id [0-9a-f-]{36}");

@@ -96,11 +96,8 @@ class LifecycleTest {
     }
 
     private static HashMap<String, String> embeddedWithoutJwtSecret(Path dataDir) {
-        var env = new HashMap<>(TestServer.environment(dataDir));
+        var env = new HashMap<>(TestServer.embeddedEnvironment(dataDir));
         env.remove("JWT_SECRET");
-        env.remove("DATABASE_URL");
-        env.remove("DATABASE_USER");
-        env.remove("DATABASE_PASSWORD");
         return env;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.commons.io.file.PathUtils;
 import org.jdbi.v3.core.Jdbi;
 
@@ -86,6 +87,28 @@ public final class TestServer {
      */
     public static Map<String, String> environment(Path dataDir) {
         return environment(dataDir, target());
+    }
+
+    /** The environment of a Conduit on an embedded database of its own, in {@code dataDir}. */
+    public static Map<String, String> embeddedEnvironment(Path dataDir) {
+        var env = new HashMap<>(environment(dataDir));
+        env.remove("DATABASE_URL");
+        env.remove("DATABASE_USER");
+        env.remove("DATABASE_PASSWORD");
+        return env;
+    }
+
+    /**
+     * Runs {@code request} while the comments table is renamed away, so that the server's SQL fails as a bug
+     * would (a 500); the table is back afterwards whatever happens.
+     */
+    public static <T> T withCommentsHidden(Supplier<T> request) {
+        database().useHandle(h -> h.execute("alter table comments rename to comments_hidden"));
+        try {
+            return request.get();
+        } finally {
+            database().useHandle(h -> h.execute("alter table comments_hidden rename to comments"));
+        }
     }
 
     /** The environment of a server with its own data folder, on the database {@code shared}. */
