@@ -49,6 +49,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,6 +60,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import java.util.logging.LogManager;
+import org.flywaydb.core.api.MigrationVersion;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.LoggerFactory;
 
@@ -159,6 +161,10 @@ public final class Main {
         if (target.isPresent()) {
             return Backup.write(target.get(), file);
         }
+        if (!Files.exists(config.dataDir().resolve("postgres").resolve("PG_VERSION"))) {
+            throw new IllegalArgumentException("there is no database in " + config.dataDir()
+                    + " (set DATA_DIR, or DATABASE_URL)");
+        }
         try (var embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(), 10)) {
             return Backup.write(embedded.prepareApplicationRole(), file);
         }
@@ -177,11 +183,29 @@ public final class Main {
         }
     }
 
+    /**
+     * The backup's rows go into the schema they were taken from: the database (empty, or at that version, not a
+     * later one) is migrated to the backup's version, its rows replaced, then it is migrated to this release's
+     * newest version, whose migrations carry the rows along as they would have on the original database.
+     */
     private static Backup.Summary restoreInto(DatabaseTarget target, Path file) {
-        try (var database = Database.connect(target, 1, StatementListener.NONE)) {
-            Migrations.apply(target, database.dataSource());
+        var taken = MigrationVersion.fromVersion(Backup.schemaVersionOf(file));
+        if (taken.compareTo(MigrationVersion.fromVersion(Migrations.newest())) > 0) {
+            throw new IllegalArgumentException("the backup's schema (version " + taken + ") is newer than this "
+                    + "Conduit's (version " + Migrations.newest() + "): restore it with that release or a later one");
         }
-        return Backup.restore(target, file);
+        try (var database = Database.connect(target, 1, StatementListener.NONE)) {
+            var current = Migrations.appliedVersion(database.dataSource());
+            if (current.isPresent() && current.get().compareTo(taken) > 0) {
+                throw new IllegalArgumentException("the database's schema (version " + current.get() + ") is newer "
+                        + "than the backup's (" + taken + "): restore into an empty database (a new DATA_DIR, or a "
+                        + "new database for DATABASE_URL)");
+            }
+            Migrations.applyUpTo(target, taken.getVersion());
+            var summary = Backup.restore(target, file);
+            Migrations.apply(target, database.dataSource());
+            return summary;
+        }
     }
 
     /** Builds and starts everything, telling {@code statements} of every SQL statement; the caller owns stop(). */
@@ -330,7 +354,7 @@ public final class Main {
         return metrics.isPresent() ? server.port(MANAGEMENT) : -1;
     }
 
-    /** Every in-process cache (for tests; metrics will report them). */
+    /** Every in-process cache (for tests). */
     public List<Cached<?, ?>> caches() {
         return caches;
     }

@@ -3,10 +3,14 @@ package dev.conduit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.conduit.platform.db.Backup;
+import dev.conduit.platform.db.EmbeddedPostgres;
+import dev.conduit.platform.db.Migrations;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -79,7 +83,7 @@ class BackupTest {
             try {
                 truncateComments(file, broken);
                 assertThatThrownBy(() -> Main.restore(Config.from(TestServer.embeddedEnvironment(copy)), broken))
-                        .hasMessageContaining("nothing changed");
+                        .hasMessageContaining("the rows are as they were");
                 Main third = Main.start(Config.from(TestServer.embeddedEnvironment(copy)), sql -> { });
                 try {
                     var api = new Api("http://127.0.0.1:" + third.port() + "/api");
@@ -96,6 +100,50 @@ class BackupTest {
         } finally {
             Files.deleteIfExists(file);
             TestServer.deleteTree(source);
+            TestServer.deleteTree(copy);
+        }
+    }
+
+    @Test
+    void anOlderSchemasBackupIsLoadedIntoThatSchemaThenMigratedWithItsRows() throws Exception {
+        Path old = TestServer.newDataDir();
+        Path copy = TestServer.newDataDir();
+        Path file = Files.createTempFile("conduit-backup", ".zip");
+        try {
+            try (var database = EmbeddedPostgres.start(old, Config.from(Map.of()).postgresOsUser(), 20)) {
+                var target = database.prepareApplicationRole();
+                Migrations.applyUpTo(target, "2");
+                // rows as a Conduit of schema version 2 wrote them: no tag_counts table yet
+                try (var db = DriverManager.getConnection(target.jdbcUrl(), target.user().orElseThrow(),
+                        target.password().orElseThrow()); var sql = db.createStatement()) {
+                    sql.execute("insert into users (username, email, password_hash) values ('elder', 'e@x.io', 'x')");
+                    sql.execute("insert into articles (slug, author_id, title, description, body) "
+                            + "select 'old-news', id, 'Old news', 'd', 'b' from users");
+                    sql.execute("insert into article_tags (article_id, tag, position) "
+                            + "select id, 'vintage', 0 from articles");
+                }
+                var taken = Backup.write(target, file);
+                assertThat(taken.schemaVersion()).isEqualTo("2");
+                assertThat(taken.rows()).doesNotContainKey("tag_counts");
+            }
+
+            Main.restore(Config.from(TestServer.embeddedEnvironment(copy)), file);
+
+            Main app = Main.start(Config.from(TestServer.embeddedEnvironment(copy)), sql -> { });
+            try {
+                var api = new Api("http://127.0.0.1:" + app.port() + "/api");
+                // version 3's migration counted the restored tags
+                assertThat(api.get("/tags").at("/tags").toString()).isEqualTo("[\"vintage\"]");
+                assertThat(api.get("/articles/old-news").at("/article/tagList").toString()).isEqualTo("[\"vintage\"]");
+            } finally {
+                app.stop();
+            }
+            // the copy's schema is newer than the backup's now: restoring into it is refused, and changes nothing
+            assertThatThrownBy(() -> Main.restore(Config.from(TestServer.embeddedEnvironment(copy)), file))
+                    .hasMessageContaining("restore into an empty database");
+        } finally {
+            Files.deleteIfExists(file);
+            TestServer.deleteTree(old);
             TestServer.deleteTree(copy);
         }
     }

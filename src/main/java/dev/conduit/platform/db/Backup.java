@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -28,8 +30,8 @@ import org.postgresql.PGConnection;
  * A logical backup of Conduit's tables: every row of every table, read in one snapshot (a repeatable-read
  * transaction, so a backup taken while Conduit serves is consistent) with PostgreSQL's COPY, into a zip with a
  * manifest (format, schema version, tables, their columns and row counts). Restoring replaces every row in one
- * transaction: a restore that fails changes nothing. Being rows, not files, a backup restores into any
- * PostgreSQL version Conduit supports, which is how a cluster moves to a new major version.
+ * transaction: a restore that fails leaves the rows as they were. Being rows, not files, a backup restores into
+ * any PostgreSQL version Conduit supports, which is how a cluster moves to a new major version.
  */
 public final class Backup {
     private static final int FORMAT = 1;
@@ -75,6 +77,10 @@ public final class Backup {
                 zip.closeEntry();
             }
             db.commit();
+            // on disk before it replaces an older backup of the same name: a power cut leaves one or the other
+            try (var channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return new Summary(version, rows);
         } catch (SQLException e) {
@@ -90,22 +96,28 @@ public final class Backup {
         }
     }
 
+    /** The schema version a backup was taken at; refuses a file that is not a Conduit backup. */
+    public static String schemaVersionOf(Path file) {
+        try (var zip = new ZipFile(file.toFile())) {
+            return manifest(zip, file).get("schemaVersion").asText();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + " is not a Conduit backup: " + e.getMessage(), e);
+        }
+    }
+
     /**
-     * Replaces every row of {@code target}'s tables with the backup's, in one transaction. The schema must be
-     * migrated first, to the backup's version or a later one (columns added since keep their defaults).
+     * Replaces every row of {@code target}'s tables with the backup's, in one transaction: a restore that fails
+     * leaves the rows as they were. The schema must be at the backup's version (see {@link #schemaVersionOf}).
      */
     public static Summary restore(DatabaseTarget target, Path file) {
         try (var zip = new ZipFile(file.toFile()); Connection db = connect(target)) {
-            JsonNode manifest = JSON.readTree(read(zip, MANIFEST));
-            if (manifest.path("format").asInt() != FORMAT) {
-                throw new IllegalArgumentException(file + " is not a Conduit backup of format " + FORMAT);
-            }
+            JsonNode manifest = manifest(zip, file);
             db.setAutoCommit(false);
             String current = schemaVersion(db);
             String taken = manifest.get("schemaVersion").asText();
-            if (Integer.parseInt(taken) > Integer.parseInt(current)) {
-                throw new IllegalArgumentException("the backup's schema (version " + taken + ") is newer than this "
-                        + "Conduit's (version " + current + "): restore it with that Conduit or a later one");
+            if (!taken.equals(current)) {
+                throw new IllegalArgumentException("the backup's schema is at version " + taken
+                        + ", the database's at " + current);
             }
             var tables = new ArrayList<JsonNode>();
             manifest.get("tables").forEach(tables::add);
@@ -129,10 +141,18 @@ public final class Backup {
             db.commit();
             return new Summary(taken, rows);
         } catch (SQLException e) {
-            throw new IllegalStateException("restore failed, nothing changed: " + e.getMessage(), e);
+            throw new IllegalStateException("restore failed, the rows are as they were: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UncheckedIOException("restore failed, nothing changed: " + e.getMessage(), e);
+            throw new UncheckedIOException("restore failed, the rows are as they were: " + e.getMessage(), e);
         }
+    }
+
+    private static JsonNode manifest(ZipFile zip, Path file) throws IOException {
+        JsonNode manifest = JSON.readTree(read(zip, MANIFEST));
+        if (manifest.path("format").asInt() != FORMAT || !manifest.path("schemaVersion").isTextual()) {
+            throw new IllegalArgumentException(file + " is not a Conduit backup of format " + FORMAT);
+        }
+        return manifest;
     }
 
     private static Connection connect(DatabaseTarget target) throws SQLException {

@@ -50,8 +50,26 @@ public final class Migrations {
         return new Outcome(version, result.migrationsExecuted, true);
     }
 
+    /**
+     * Brings the schema to exactly {@code version}, an older one than this release's newest if asked (a restore
+     * loads a backup's rows into the schema they were taken from, then {@link #apply} takes them further).
+     */
+    public static void applyUpTo(DatabaseTarget target, String version) {
+        Flyway.configure()
+                .dataSource(target.jdbcUrl(), target.user().orElse(null), target.password().orElse(null))
+                .locations("classpath:db/migration")
+                .target(MigrationVersion.fromVersion(version))
+                .load()
+                .migrate();
+    }
+
+    /** The newest version this release has. */
+    public static String newest() {
+        return NEWEST.getVersion();
+    }
+
     /** The newest version Flyway recorded as applied, if it recorded any (in the connection's current schema). */
-    private static Optional<MigrationVersion> appliedVersion(DataSource pool) {
+    public static Optional<MigrationVersion> appliedVersion(DataSource pool) {
         try (var connection = pool.getConnection();
              var statement = connection.createStatement()) {
             ResultSet rows;

@@ -93,9 +93,9 @@ public final class Metrics implements AutoCloseable {
     /** A cache's hits, misses, evictions and size, read at each scrape ({@code cache_gets_total{cache,result}}...). */
     public void cache(String name, Supplier<CacheStats> stats, Supplier<Long> size) {
         sources.add(stats);
-        counter("cache.gets", "Cache lookups that found a value", Tags.of("cache", name, "result", "hit"), stats,
+        counter("cache.gets", "Cache lookups, by result (hit: a value was there)", Tags.of("cache", name, "result", "hit"), stats,
                 CacheStats::hitCount);
-        counter("cache.gets", "Cache lookups that found a value", Tags.of("cache", name, "result", "miss"), stats,
+        counter("cache.gets", "Cache lookups, by result (hit: a value was there)", Tags.of("cache", name, "result", "miss"), stats,
                 CacheStats::missCount);
         counter("cache.evictions", "Values the cache dropped to stay within its size", Tags.of("cache", name),
                 stats, CacheStats::evictionCount);
