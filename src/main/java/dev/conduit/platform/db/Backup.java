@@ -161,13 +161,8 @@ public final class Backup {
     }
 
     private static String schemaVersion(Connection db) throws SQLException {
-        try (var statement = db.createStatement(); var result = statement.executeQuery(
-                "select version from flyway_schema_history where success order by installed_rank desc limit 1")) {
-            if (!result.next()) {
-                throw new IllegalStateException("the database has no Conduit schema");
-            }
-            return result.getString(1);
-        }
+        return Migrations.appliedVersion(db).orElseThrow(
+                () -> new IllegalStateException("the database has no Conduit schema")).getVersion();
     }
 
     /** Conduit's tables (Flyway's history aside), each after the tables its foreign keys point to. */

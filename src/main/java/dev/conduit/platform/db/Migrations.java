@@ -1,5 +1,6 @@
 package dev.conduit.platform.db;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -70,8 +71,18 @@ public final class Migrations {
 
     /** The newest version Flyway recorded as applied, if it recorded any (in the connection's current schema). */
     public static Optional<MigrationVersion> appliedVersion(DataSource pool) {
-        try (var connection = pool.getConnection();
-             var statement = connection.createStatement()) {
+        try (var connection = pool.getConnection()) {
+            return appliedVersion(connection);
+        } catch (SQLException e) {
+            // the pool's timeout says only that it timed out; why it could not connect is its cause
+            Throwable reason = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("cannot read the schema version: " + reason.getMessage(), e);
+        }
+    }
+
+    /** The same, on {@code connection} (a backup reads it inside its snapshot). */
+    static Optional<MigrationVersion> appliedVersion(Connection connection) throws SQLException {
+        try (var statement = connection.createStatement()) {
             ResultSet rows;
             try {
                 rows = statement.executeQuery(
@@ -90,10 +101,6 @@ public final class Migrations {
                 }
             }
             return Optional.ofNullable(newest);
-        } catch (SQLException e) {
-            // the pool's timeout says only that it timed out; why it could not connect is its cause
-            Throwable reason = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("cannot read the schema version: " + reason.getMessage(), e);
         }
     }
 }
