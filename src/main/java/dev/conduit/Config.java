@@ -3,6 +3,9 @@ package dev.conduit;
 import com.sun.management.UnixOperatingSystemMXBean;
 import dev.conduit.platform.db.DatabaseTarget;
 import dev.conduit.platform.domain.IntRange;
+import dev.conduit.platform.limits.AddressRange;
+import dev.conduit.platform.limits.ClientLimits;
+import dev.conduit.platform.limits.RateLimit;
 import dev.conduit.platform.observe.ConsoleLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +45,13 @@ public record Config(
         int cacheMegabytes,
         int maxConcurrentRequests,
         int maxConnections,
+        int admissionLimit,
+        Duration admissionWait,
+        int maxConnectionsPerAddress,
+        List<AddressRange> trustedProxies,
+        List<AddressRange> rateLimitExempt,
+        ClientLimits rateLimits,
+        RateLimit loginFailuresPerEmail,
         ConsoleLog.Format logFormat,
         boolean accessLog,
         boolean metrics,
@@ -71,6 +82,8 @@ public record Config(
         long heapMegabytes = Runtime.getRuntime().maxMemory() >> 20;
         int cacheMegabytes = reader.integer("CACHE_MB", defaultCacheMegabytes(heapMegabytes, hashConcurrency),
                 new IntRange(1, 1_000_000));
+        int maxConnections = reader.integer("MAX_CONNECTIONS", () -> defaultMaxConnections(
+                heapMegabytes, cacheMegabytes, openFileLimit()), new IntRange(1, 10_000_000));
         return new Config(
                 reader.text("HOST", "0.0.0.0"),
                 reader.integer("PORT", 8080, new IntRange(0, 65535)),
@@ -88,9 +101,22 @@ public record Config(
                 Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))),
                 cacheMegabytes,
                 reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)),
-                reader.integer("MAX_CONNECTIONS", () -> defaultMaxConnections(
-                        heapMegabytes, cacheMegabytes, openFileLimit()),
+                maxConnections,
+                // enough that a 64-connection client at saturation never waits out the wait (each request waits
+                // for one ahead of it), few enough that the admitted ones share the cores without queueing long
+                reader.integer("ADMISSION_LIMIT", 64, new IntRange(1, 1_000_000)),
+                Duration.ofMillis(reader.integer("ADMISSION_WAIT_MS", 50, new IntRange(0, 60_000))),
+                // one address may not hold more than a quarter of the connections (nor of the open files)
+                reader.integer("MAX_CONNECTIONS_PER_ADDRESS", Math.max(64, maxConnections / 4),
                         new IntRange(1, 10_000_000)),
+                reader.ranges("TRUSTED_PROXIES", ""),
+                reader.ranges("RATE_LIMIT_EXEMPT", "127.0.0.0/8, ::1"),
+                new ClientLimits(
+                        reader.rate("RATE_LIMIT_LOGIN", "60/min"),
+                        reader.rate("RATE_LIMIT_REGISTRATION", "30/h"),
+                        reader.rate("RATE_LIMIT_WRITES", "600/min"),
+                        reader.rate("RATE_LIMIT_WRITES_PER_ACCOUNT", "300/min")),
+                reader.rate("RATE_LIMIT_LOGIN_FAILURES", "10/h"),
                 reader.format("LOG_FORMAT", ConsoleLog.Format.TEXT),
                 reader.flag("ACCESS_LOG", true),
                 reader.flag("METRICS", true),
@@ -214,6 +240,31 @@ public record Config(
             }
             return range.parse(raw.get()).orElseThrow(
                     () -> new InvalidConfig(name + " must be " + range + ", got '" + raw.get() + "'"));
+        }
+
+        /** {@code N/s}, {@code N/min} or {@code N/h}: a token bucket of N, refilled over the period. */
+        RateLimit rate(String name, String fallback) {
+            String raw = text(name, fallback);
+            RateLimit limit = RateLimit.parse(name, raw);
+            if (limit == null) {
+                throw new InvalidConfig(name + " must be N/s, N/min or N/h (N at least 1), got '" + raw + "'");
+            }
+            return limit;
+        }
+
+        /** Comma-separated IP addresses or CIDR ranges; empty or {@code none}: none. */
+        List<AddressRange> ranges(String name, String fallback) {
+            String raw = text(name, fallback);
+            if (raw.equalsIgnoreCase("none")) {
+                return List.of();
+            }
+            try {
+                return Arrays.stream(raw.split(",")).map(String::strip).filter(v -> !v.isEmpty())
+                        .map(AddressRange::parse).toList();
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfig(name + " must list IP addresses or ranges (10.0.0.0/8), comma-separated: "
+                        + e.getMessage());
+            }
         }
 
         Optional<DatabaseTarget> database(String urlName, String userName, String passwordName) {

@@ -17,11 +17,16 @@ import dev.conduit.platform.db.DatabaseTarget;
 import dev.conduit.platform.db.EmbeddedPostgres;
 import dev.conduit.platform.db.Migrations;
 import dev.conduit.platform.db.StatementListener;
+import dev.conduit.platform.limits.LocalBuckets;
+import dev.conduit.platform.http.Admission;
 import dev.conduit.platform.http.Auth;
+import dev.conduit.platform.http.ClientAddresses;
+import dev.conduit.platform.http.ConnectionsPerAddress;
 import dev.conduit.platform.http.Cors;
 import dev.conduit.platform.http.ErrorResponses;
 import dev.conduit.platform.http.MetricsEndpoint;
 import dev.conduit.platform.http.Observed;
+import dev.conduit.platform.http.RateLimits;
 import dev.conduit.platform.http.RouteTable;
 import dev.conduit.platform.http.Traced;
 import dev.conduit.platform.observe.AccessLog;
@@ -34,6 +39,7 @@ import dev.conduit.platform.security.PasswordHasher;
 import dev.conduit.platform.security.Tokens;
 import dev.conduit.profiles.ProfileRoutes;
 import dev.conduit.profiles.Profiles;
+import dev.conduit.users.FailedLogins;
 import dev.conduit.users.UserRoutes;
 import dev.conduit.users.Users;
 import io.helidon.common.mapper.MapperManager;
@@ -261,11 +267,15 @@ public final class Main {
         var tokens = new Tokens(jwtSecret, config.jwtTtl(), Clock.systemUTC());
         var auth = new Auth(tokens);
         var hasher = new PasswordHasher(config.passwordHashConcurrency());
+        // every bucket is full again an hour after its last use (the longest period a limit may have)
+        var buckets = new LocalBuckets(100_000, Duration.ofHours(1));
+        var addresses = new ClientAddresses(config.trustedProxies());
+        var rateLimits = new RateLimits(buckets, config.rateLimits(), addresses, config.rateLimitExempt(), auth);
 
         // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there
         var changes = new ChangeFeed();
         var budget = new CacheBudget((long) config.cacheMegabytes() << 20);
-        var users = new Users(jdbi, hasher, tokens, changes);
+        var users = new Users(jdbi, hasher, tokens, changes, new FailedLogins(buckets, config.loginFailuresPerEmail()));
         var profiles = new Profiles(jdbi, changes, budget);
         var articles = new Articles(jdbi, profiles, changes, budget);
         var comments = new Comments(jdbi, articles, profiles, changes, budget);
@@ -304,6 +314,7 @@ public final class Main {
                 // blocking sockets: an idle connection then holds one 8 KB buffer, not NIO's two (measured 13 KB
                 // per idle connection against 28 KB, at the same throughput)
                 .useNio(false)
+                .addConnectionSelector(new ConnectionsPerAddress(config.maxConnectionsPerAddress(), addresses))
                 .directHandlers(jsonDirectHandlers())
                 .routing(routing -> {
                     ErrorResponses.register(routing);
@@ -318,8 +329,11 @@ public final class Main {
                         }
                         chain.proceed();
                     });
+                    // limits before admission: a refused request takes no admission slot
+                    routing.addFilter(rateLimits);
+                    routing.addFilter(new Admission(config.admissionLimit(), config.admissionWait(), metrics));
                     api.register(routing,
-                            new UserRoutes(users, auth),
+                            new UserRoutes(users, auth, rateLimits),
                             new ProfileRoutes(profiles, auth),
                             new ArticleRoutes(articles, auth),
                             new CommentRoutes(comments, auth),
@@ -337,6 +351,12 @@ public final class Main {
         awaitSchema(schema);
         HELIDON_GLOBALS.join();
         server.start();
+        // Helidon logs a listener that could not bind (a port in use) and stops, without throwing
+        if (!server.isRunning()) {
+            throw new IllegalStateException("the server could not listen on " + config.host() + ":" + config.port()
+                    + (metrics.isPresent() ? " and " + config.managementHost() + ":" + config.managementPort() : "")
+                    + " (see the error above)");
+        }
         return server.port();
     }
 

@@ -14,10 +14,58 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Beyond MAX_CONCURRENT_REQUESTS requests at once, the rest are told at once to retry: 503 in the error format.
- * Beyond MAX_CONNECTIONS open connections, new ones wait to be accepted until one closes.
+ * Beyond ADMISSION_LIMIT requests being handled, the next ones wait their turn for ADMISSION_WAIT_MS, then get 503.
+ * Beyond MAX_CONCURRENT_REQUESTS requests at once (waiting included), the rest are told at once to retry: 503 in
+ * the error format. Beyond MAX_CONNECTIONS open connections, new ones wait to be accepted until one closes.
  */
 class ConcurrencyLimitTest {
+    @Test
+    void requestsBeyondTheAdmissionLimitWaitTheirTurnThen503ButProbesPassBy() throws Exception {
+        Path dataDir = TestServer.newDataDir();
+        var env = new HashMap<>(TestServer.environment(dataDir));
+        env.put("ADMISSION_LIMIT", "1");
+        env.put("ADMISSION_WAIT_MS", "300");
+        Main app = Main.start(Config.from(env), sql -> { });
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var api = new Api("http://127.0.0.1:" + app.port() + "/api");
+            var probes = new Api("http://127.0.0.1:" + app.port() + "/health");
+            try (var holder = bodyNeverSent(app.port())) {
+                long start = System.nanoTime();
+                var refused = api.get("/tags");
+                long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+                refused.assertError(503, "server", "is busy, retry shortly");
+                assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(waitedMillis).as("waited its turn first").isGreaterThanOrEqualTo(300);
+                assertThat(probes.get("/live").status()).isEqualTo(200);
+                assertThat(probes.get("/ready").status()).isEqualTo(200);
+            }
+            // the holder's connection closed: its slot is free again; a request that comes while another holds
+            // the slot is served once that one ends, within the wait
+            try (var holder = bodyNeverSent(app.port())) {
+                var waiting = pool.submit(() -> api.get("/tags"));
+                Thread.sleep(100);
+                assertThat(waiting).isNotDone();
+                holder.close();
+                assertThat(waiting.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+            var scrape = new Api("http://127.0.0.1:" + app.managementPort()).get("/metrics");
+            assertThat(scrape.body()).contains("conduit_requests_shed_total 1.0", "conduit_admission_limit 1.0");
+        } finally {
+            app.stop();
+            TestServer.deleteTree(dataDir);
+        }
+    }
+
+    /** A request admitted and then left waiting for its body: it holds its admission slot until closed. */
+    private static Socket bodyNeverSent(int port) throws Exception {
+        var socket = new Socket("127.0.0.1", port);
+        socket.getOutputStream().write(("POST /api/users HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        Thread.sleep(200); // routed and waiting for the rest of the body
+        return socket;
+    }
+
     @Test
     void requestsOverTheLimitGet503WithRetryAfterAndTheServerGoesOn() throws Exception {
         Path dataDir = TestServer.newDataDir();

@@ -98,6 +98,45 @@ class ConfigTest {
     }
 
     @Test
+    void overloadAndRateLimitsHaveDefaultsAndNameTheirVariableWhenBad() {
+        var defaults = Config.from(Map.of("MAX_CONNECTIONS", "1000"));
+        assertThat(defaults.admissionLimit()).isEqualTo(64);
+        assertThat(defaults.admissionWait()).isEqualTo(Duration.ofMillis(50));
+        assertThat(defaults.maxConnectionsPerAddress()).isEqualTo(250);
+        assertThat(defaults.trustedProxies()).isEmpty();
+        assertThat(defaults.rateLimitExempt()).hasSize(2);
+        assertThat(defaults.rateLimits().loginPerAddress()).hasToString("60/min");
+        assertThat(defaults.rateLimits().registrationPerAddress()).hasToString("30/h");
+        assertThat(defaults.rateLimits().writesPerAddress()).hasToString("600/min");
+        assertThat(defaults.rateLimits().writesPerAccount()).hasToString("300/min");
+        assertThat(defaults.loginFailuresPerEmail()).hasToString("10/h");
+
+        var set = Config.from(Map.of("RATE_LIMIT_EXEMPT", "none", "TRUSTED_PROXIES", "10.0.0.0/8, ::1",
+                "RATE_LIMIT_LOGIN", "5 / s", "ADMISSION_WAIT_MS", "0", "MAX_CONNECTIONS_PER_ADDRESS", "3"));
+        assertThat(set.rateLimitExempt()).isEmpty();
+        assertThat(set.trustedProxies()).hasSize(2);
+        assertThat(set.rateLimits().loginPerAddress().requests()).isEqualTo(5);
+        assertThat(set.rateLimits().loginPerAddress().period()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(set.admissionWait()).isZero();
+        assertThat(set.maxConnectionsPerAddress()).isEqualTo(3);
+
+        assertThatThrownBy(() -> Config.from(Map.of("RATE_LIMIT_WRITES", "600/day")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("RATE_LIMIT_WRITES must be N/s, N/min or N/h (N at least 1), got '600/day'");
+        assertThatThrownBy(() -> Config.from(Map.of("RATE_LIMIT_LOGIN", "0/min")))
+                .isInstanceOf(Config.InvalidConfig.class).hasMessageStartingWith("RATE_LIMIT_LOGIN must be");
+        assertThatThrownBy(() -> Config.from(Map.of("TRUSTED_PROXIES", "proxy.internal")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("TRUSTED_PROXIES must list IP addresses or ranges (10.0.0.0/8), comma-separated: "
+                        + "not an IP address: proxy.internal");
+        assertThatThrownBy(() -> Config.from(Map.of("RATE_LIMIT_EXEMPT", "10.0.0.0/33")))
+                .isInstanceOf(Config.InvalidConfig.class).hasMessageEndingWith("prefix out of range: 10.0.0.0/33");
+        assertThatThrownBy(() -> Config.from(Map.of("ADMISSION_LIMIT", "0")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("ADMISSION_LIMIT must be an integer from 1 to 1000000, got '0'");
+    }
+
+    @Test
     void aDatabaseUrlThatCannotBeUsedStopsTheStartNamingIt() {
         assertThatThrownBy(() -> Config.from(Map.of("DATABASE_URL", "mysql://db/x")))
                 .isInstanceOf(Config.InvalidConfig.class)

@@ -14,13 +14,15 @@ public final class Users {
     private final PasswordHasher hasher;
     private final Tokens tokens;
     private final ChangeFeed feed;
+    private final FailedLogins failedLogins;
 
-    public Users(Jdbi jdbi, PasswordHasher hasher, Tokens tokens, ChangeFeed feed) {
+    public Users(Jdbi jdbi, PasswordHasher hasher, Tokens tokens, ChangeFeed feed, FailedLogins failedLogins) {
         this.jdbi = jdbi;
         this.store = new UserStore();
         this.hasher = hasher;
         this.tokens = tokens;
         this.feed = feed;
+        this.failedLogins = failedLogins;
     }
 
     public UserView register(String username, String email, String password) {
@@ -42,11 +44,13 @@ public final class Users {
         violations.required("password", password, UserRules.MAX_PASSWORD, false);
         violations.throwIfAny();
 
+        failedLogins.check(email);
         var user = jdbi.withHandle(h -> store.findByEmail(h, email.strip()));
         boolean ok = user.isPresent()
                 ? hasher.matches(password, user.get().passwordHash())
                 : hasher.matchesNothing(password);
         if (!ok) {
+            failedLogins.failed(email);
             throw new Failure.Unauthorized("credentials", "invalid");
         }
         return UserView.of(user.get(), tokens.issue(user.get().id()));

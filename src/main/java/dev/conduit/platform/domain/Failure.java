@@ -1,5 +1,6 @@
 package dev.conduit.platform.domain;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -83,6 +84,25 @@ public abstract sealed class Failure extends RuntimeException {
 
         public String field() {
             return field;
+        }
+    }
+
+    /** The caller (an address, an account, an email's failed logins) went over its rate limit: retry after a while. */
+    public static final class Throttled extends Failure {
+        private final long retryAfterSeconds;
+
+        /** {@code wait}: until a request is allowed again; said in whole seconds, rounded up (Retry-After's unit). */
+        public Throttled(String field, Duration wait) {
+            this(field, Math.max(1, (wait.toMillis() + 999) / 1000));
+        }
+
+        private Throttled(String field, long retryAfterSeconds) {
+            super(field, "too many requests, retry in " + retryAfterSeconds + " s");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
         }
     }
 

@@ -77,12 +77,15 @@ public final class ErrorResponses {
             case Failure.NotFound n -> Status.NOT_FOUND_404;
             case Failure.Conflict c -> Status.CONFLICT_409;
             case Failure.Overloaded o -> Status.SERVICE_UNAVAILABLE_503;
+            case Failure.Throttled t -> Status.TOO_MANY_REQUESTS_429;
         };
     }
 
     private static void send(ServerRequest req, ServerResponse res, Failure failure) {
         if (failure instanceof Failure.Overloaded) {
             res.header(HeaderNames.RETRY_AFTER, "1");
+        } else if (failure instanceof Failure.Throttled throttled) {
+            res.header(HeaderNames.RETRY_AFTER, Long.toString(throttled.retryAfterSeconds()));
         }
         Json.send(req, res, status(failure), Map.of("errors", failure.errors()));
     }
