@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -27,7 +29,10 @@ import java.util.function.Function;
  * bench.scenarios, bench.manifest, bench.steps (a JSON list of {name, scenario, rate, seconds}) and bench.windows
  * (where to write, per step, its first start, last end, iterations done, and those done within the step's
  * scheduled duration: bench/run's achieved rate and the client's CPU per step come from them). Requests are named
- * after their step, so Gatling's stats are per step.
+ * after their step, so Gatling's stats are per step. A step with {@code "answers": true} (the overload scenario's)
+ * also keeps every answer's status and time, and the windows file gets its own counts and percentiles, overall and
+ * per second: answers (anything but 503), refusals (503) and failures (no answer) apart, since Gatling's table
+ * mixes the quick refusals into the latencies of the accepted requests.
  */
 public class LadderSimulation extends Simulation {
     private static final Map<String, Window> WINDOWS = new ConcurrentHashMap<>();
@@ -38,9 +43,12 @@ public class LadderSimulation extends Simulation {
         final AtomicLong done = new AtomicLong();
         final AtomicLong doneInTime = new AtomicLong();
         final long seconds;
+        /** {end ms, status (0: no answer), response time ms} of each request; null: not kept for this step */
+        final List<long[]> answers;
 
-        Window(long seconds) {
+        Window(long seconds, boolean keepAnswers) {
             this.seconds = seconds;
+            this.answers = keepAnswers ? Collections.synchronizedList(new ArrayList<>()) : null;
         }
     }
 
@@ -55,7 +63,7 @@ public class LadderSimulation extends Simulation {
         List<PopulationBuilder> steps = new ArrayList<>();
         for (JsonNode step : json.readTree(System.getProperty("bench.steps"))) {
             String name = step.get("name").asText();
-            WINDOWS.put(name, new Window(step.get("seconds").asLong()));
+            WINDOWS.put(name, new Window(step.get("seconds").asLong(), step.path("answers").asBoolean()));
             steps.add(scenario(name)
                     .exec(stepChain(name, step.get("scenario").asText(), workload))
                     .injectOpen(constantUsersPerSec(step.get("rate").asDouble()).during(step.get("seconds").asInt())));
@@ -66,6 +74,7 @@ public class LadderSimulation extends Simulation {
     }
 
     private static ChainBuilder stepChain(String step, String scenario, Workload workload) {
+        Window window = WINDOWS.get(step);
         Map<String, HttpRequestActionBuilder> kinds = new LinkedHashMap<>();
         for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
             Function<String, HttpRequestActionBuilder> request = method.startsWith("P")
@@ -74,8 +83,14 @@ public class LadderSimulation extends Simulation {
             kinds.put(method + " anon", request.apply(method));
             kinds.put(method + " auth", request.apply(method).header("Authorization", "Token #{token}"));
         }
-        var cases = kinds.entrySet().stream().map(e -> onCase(e.getKey()).then(exec(e.getValue()))).toList();
-        Window window = WINDOWS.get(step);
+        if (window.answers != null) {
+            kinds.replaceAll((kind, request) -> request.check(
+                    status().saveAs("status"), responseTimeInMillis().saveAs("rt")));
+        }
+        var cases = kinds.entrySet().stream().map(e -> {
+            var sent = exec(e.getValue());
+            return onCase(e.getKey()).then(window.answers == null ? sent : sent.exec(session -> keep(window, session)));
+        }).toList();
         return exec(session -> {
                     window.start.accumulateAndGet(System.currentTimeMillis(), Math::min);
                     return session.set("requests", workload.draw(scenario));
@@ -99,11 +114,52 @@ public class LadderSimulation extends Simulation {
                 .set("token", r.token() == null ? "" : r.token());
     }
 
+    private static Session keep(Window window, Session session) {
+        long status = session.contains("status") ? session.getInt("status") : 0;
+        long time = session.contains("rt") ? session.getLong("rt") : -1;
+        window.answers.add(new long[] {System.currentTimeMillis(), status, time});
+        return session.remove("status").remove("rt");
+    }
+
+    /** Counts and latency percentiles of the answers (not 503), and the refusals (503) and failures, apart. */
+    private static Map<String, Object> summary(List<long[]> answers) {
+        var times = answers.stream().filter(a -> a[1] != 0 && a[1] != 503).mapToLong(a -> a[2]).sorted().toArray();
+        var out = new LinkedHashMap<String, Object>();
+        out.put("answered", times.length);
+        out.put("refused", answers.stream().filter(a -> a[1] == 503).count());
+        out.put("failed", answers.stream().filter(a -> a[1] == 0).count());
+        out.put("errors_5xx", answers.stream().filter(a -> a[1] >= 500 && a[1] != 503).count());
+        for (var p : Map.of("p50", 0.50, "p90", 0.90, "p99", 0.99, "max", 1.0).entrySet()) {
+            out.put(p.getKey(), times.length == 0 ? null
+                    : times[(int) Math.min(times.length - 1, Math.ceil(p.getValue() * times.length) - 1)]);
+        }
+        return out;
+    }
+
     @Override
     public void after() {
-        var out = new LinkedHashMap<String, Map<String, Long>>();
-        WINDOWS.forEach((name, w) -> out.put(name, Map.of("start_ms", w.start.get(), "end_ms", w.end.get(),
-                "iterations", w.done.get(), "iterations_in_time", w.doneInTime.get())));
+        var out = new LinkedHashMap<String, Map<String, Object>>();
+        WINDOWS.forEach((name, w) -> {
+            var one = new LinkedHashMap<String, Object>(Map.of("start_ms", w.start.get(), "end_ms", w.end.get(),
+                    "iterations", w.done.get(), "iterations_in_time", w.doneInTime.get()));
+            if (w.answers != null) {
+                List<long[]> answers;
+                synchronized (w.answers) {
+                    answers = List.copyOf(w.answers);
+                }
+                one.put("answers", summary(answers));
+                var seconds = new TreeMap<Long, List<long[]>>();
+                answers.forEach(a -> seconds.computeIfAbsent(a[0] / 1000, k -> new ArrayList<>()).add(a));
+                var series = new ArrayList<Map<String, Object>>();
+                seconds.forEach((second, in) -> {
+                    var row = new LinkedHashMap<String, Object>(Map.of("t", second));
+                    row.putAll(summary(in));
+                    series.add(row);
+                });
+                one.put("per_second", series);
+            }
+            out.put(name, one);
+        });
         try {
             new ObjectMapper().writeValue(Path.of(System.getProperty("bench.windows")).toFile(), out);
         } catch (IOException e) {
