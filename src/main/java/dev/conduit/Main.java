@@ -277,6 +277,8 @@ public final class Main {
             m.gauge("conduit.password.hashes.running", "Password hashes computing now", Tags.empty(), hasher::running);
             m.gauge("conduit.password.hashes.waiting", "Requests waiting for their turn to hash a password",
                     Tags.empty(), hasher::waiting);
+            m.counter("conduit.password.hashes", "Argon2id computations: passwords hashed and verified",
+                    Tags.empty(), hasher::computed);
         });
         // the server listens only once the schema step is done, so a probe never waits on it
         health = new Health(jdbi, () -> schema.join().version());

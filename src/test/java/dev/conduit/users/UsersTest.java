@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.Api;
 import dev.conduit.TestServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +106,46 @@ class UsersTest {
 
         wrongPassword.assertError(401, "credentials", "invalid");
         unknownEmail.assertError(401, "credentials", "invalid");
+    }
+
+    /**
+     * No account probing by timing, proven by the work done rather than timed: an unknown email runs the same SQL
+     * statements and the same number of Argon2id computations as a wrong password (whose parameters are the same:
+     * PasswordHasherTest), and gets the same answer.
+     */
+    @Test
+    void anUnknownEmailCostsWhatAWrongPasswordCosts() throws Exception {
+        var user = api.register("probed");
+        var wrongPassword = wrap("user", "email", user.email(), "password", "wrong-pass");
+        var unknownEmail = wrap("user", "email", "nobody-" + user.email(), "password", "wrong-pass");
+
+        Work wrong = workOf(() -> api.post("/users/login", wrongPassword, null)
+                .assertError(401, "credentials", "invalid"));
+        Work unknown = workOf(() -> api.post("/users/login", unknownEmail, null)
+                .assertError(401, "credentials", "invalid"));
+
+        assertThat(unknown).isEqualTo(wrong).isEqualTo(new Work(1, 1));
+    }
+
+    /** SQL statements run and Argon2id computations made (as the metrics count them). */
+    private record Work(long statements, long hashes) {
+    }
+
+    private static Work workOf(Runnable request) throws IOException, InterruptedException {
+        long hashesBefore = passwordHashes();
+        long statements = TestServer.statements().countDuring(request);
+        return new Work(statements, passwordHashes() - hashesBefore);
+    }
+
+    private static long passwordHashes() throws IOException, InterruptedException {
+        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + TestServer.app().managementPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double total = scrape.lines().filter(line -> line.startsWith("conduit_password_hashes_total "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no conduit_password_hashes_total in " + scrape));
+        assertThat(total).as("a count, not NaN (the counter's source was collected)").isNotNaN();
+        return (long) total;
     }
 
     @Test
