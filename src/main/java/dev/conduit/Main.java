@@ -259,17 +259,18 @@ public final class Main {
         // 4. tokens and passwords
         byte[] jwtSecret = JwtSecret.load(config.jwtSecret(), config.dataDir().resolve("jwt-secret"));
         var tokens = new Tokens(jwtSecret, config.jwtTtl(), Clock.systemUTC());
-        var auth = new Auth(tokens);
         var hasher = new PasswordHasher(config.passwordHashConcurrency());
 
         // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there
         var changes = new ChangeFeed();
         var budget = new CacheBudget((long) config.cacheMegabytes() << 20);
         var users = new Users(jdbi, hasher, tokens, changes);
+        var auth = new Auth(tokens, users::acceptsTokens);
         var profiles = new Profiles(jdbi, changes, budget);
         var articles = new Articles(jdbi, profiles, changes, budget);
         var comments = new Comments(jdbi, articles, profiles, changes, budget);
-        caches = Stream.of(profiles.caches(), articles.caches(), comments.caches()).flatMap(List::stream).toList();
+        caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches())
+                .flatMap(List::stream).toList();
         metrics = metricsReady.join();
         metrics.ifPresent(m -> {
             database.reportTo(m.registry());

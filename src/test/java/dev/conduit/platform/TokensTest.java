@@ -33,7 +33,7 @@ class TokensTest {
         var user = api.register("expired");
         long id = userId(user.token());
         var yesterday = Clock.fixed(Instant.now().minus(Duration.ofDays(1)), ZoneOffset.UTC);
-        String expired = new Tokens(SECRET, Duration.ofHours(1), yesterday).issue(id);
+        String expired = new Tokens(SECRET, Duration.ofHours(1), yesterday).issue(id, 0);
 
         assertRefused(expired, "has expired");
     }
@@ -43,9 +43,9 @@ class TokensTest {
         // expired 29 s ago: still inside the 30 s of allowed clock skew for about a second
         var issuedEarlier = Clock.fixed(Instant.now().minus(Duration.ofHours(1)).minusSeconds(29), ZoneOffset.UTC);
         var tokens = new Tokens(SECRET, Duration.ofHours(1), Clock.systemUTC());
-        String token = new Tokens(SECRET, Duration.ofHours(1), issuedEarlier).issue(7);
+        String token = new Tokens(SECRET, Duration.ofHours(1), issuedEarlier).issue(7, 0);
 
-        assertThat(tokens.verify(token)).isEqualTo(7);
+        assertThat(tokens.verify(token)).isEqualTo(new Tokens.Subject(7, 0));
         Thread.sleep(1_500);
 
         assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(Tokens.InvalidToken.class).hasMessage("has expired");
@@ -95,7 +95,7 @@ class TokensTest {
 
     @Test
     void validTokenForADeletedAccountIs401Everywhere() {
-        String orphan = new Tokens(SECRET, Duration.ofHours(1), Clock.systemUTC()).issue(Long.MAX_VALUE);
+        String orphan = new Tokens(SECRET, Duration.ofHours(1), Clock.systemUTC()).issue(Long.MAX_VALUE, 0);
         var author = api.register("orphanTarget");
         String slug = api.createArticle(author, Api.unique("Target"), List.of());
 

@@ -243,17 +243,60 @@ class UsersTest {
     }
 
     @Test
-    void passwordChangeTakesEffectAndTheOldTokenKeepsWorking() {
+    void aPasswordChangeEndsTheTokensIssuedBeforeItButNotTheOneItReturns() {
         var user = api.register("pw");
+        String loggedIn = api.post("/users/login", wrap("user", "email", user.email(), "password", user.password()),
+                null).text("/user/token");
+        api.get("/user", user.token()); // its generation is cached now: the change must reach the cache
 
         var res = api.put("/user", wrap("user", "password", "a-new-password"), user.token());
         assertThat(res.status()).isEqualTo(200);
+        String changed = res.text("/user/token");
 
+        // the same second as the change: seconds-granular issue times could not tell these apart
+        for (String old : List.of(user.token(), loggedIn)) {
+            for (String path : List.of("/user", "/articles", "/articles/feed")) {
+                api.get(path, old).assertError(401, "token", "was issued before the account's password changed");
+            }
+        }
+        assertThat(api.get("/user", changed).text("/user/username")).isEqualTo(user.username());
         api.post("/users/login", wrap("user", "email", user.email(), "password", user.password()), null)
                 .assertError(401, "credentials", "invalid");
-        assertThat(api.post("/users/login", wrap("user", "email", user.email(), "password", "a-new-password"), null)
-                .status()).isEqualTo(200);
-        assertThat(api.get("/user", user.token()).status()).isEqualTo(200);
+        String newLogin = api.post("/users/login", wrap("user", "email", user.email(), "password", "a-new-password"),
+                null).text("/user/token");
+        assertThat(api.get("/user", newLogin).status()).isEqualTo(200);
+
+        // the next change ends the token the previous one returned
+        String again = api.put("/user", wrap("user", "password", "a-third-password"), changed).text("/user/token");
+        api.get("/user", changed).assertError(401, "token", "was issued before the account's password changed");
+        api.get("/user", newLogin).assertError(401, "token", "was issued before the account's password changed");
+        assertThat(api.get("/user", again).status()).isEqualTo(200);
+    }
+
+    @Test
+    void changesOtherThanThePasswordEndNoToken() {
+        var user = api.register("keeps");
+        api.get("/user", user.token());
+
+        var res = api.put("/user", wrap("user", "bio", "still me", "username", Api.unique("keeps"),
+                "email", Api.unique("keeps") + "@example.com", "image", "https://example.com/me.png"), user.token());
+
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.text("/user/token")).isEqualTo(user.token());
+        assertThat(api.get("/user", user.token()).text("/user/bio")).isEqualTo("still me");
+    }
+
+    @Test
+    void anAuthenticatedRequestLooksUpItsTokensGenerationOnceThenFromMemory() {
+        var user = api.register("once");
+        String profile = "/profiles/" + user.username();
+        api.get(profile); // the profile itself is cached; what is left is the caller's token
+
+        long first = TestServer.statements().countDuring(() -> api.get(profile, user.token()));
+        long then = TestServer.statements().countDuring(() -> api.get(profile, user.token()));
+
+        assertThat(first).isEqualTo(2); // the token's generation, and the caller's follows
+        assertThat(then).isZero();
     }
 
     @Test

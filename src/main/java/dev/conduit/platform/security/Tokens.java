@@ -23,11 +23,14 @@ import java.util.Date;
 import java.util.Set;
 
 /**
- * HS256 JWTs whose subject is the user id. Verification accepts only HS256 with a valid signature, an issuer
- * of "conduit" and an expiry in the future; anything else (alg "none", other algorithms, tampering) fails.
+ * HS256 JWTs whose subject is the user id, with the generation of the account's tokens they were issued for
+ * (claim {@value #VERSION}; see {@link TokenVersions}). Verification accepts only HS256 with a valid signature, an
+ * issuer of "conduit" and an expiry in the future; anything else (alg "none", other algorithms, tampering) fails.
  */
 public final class Tokens {
     private static final String ISSUER = "conduit";
+    /** Absent from tokens issued before generations existed: those are of generation 0. */
+    private static final String VERSION = "ver";
 
     /** Why a presented token was refused; the message is safe to show the client. */
     public static final class InvalidToken extends Exception {
@@ -36,8 +39,12 @@ public final class Tokens {
         }
     }
 
+    /** Whom a valid token was issued to, and for which generation of the account's tokens. */
+    public record Subject(long userId, int version) {
+    }
+
     /** A token already verified, and until when it stays valid (its expiry plus the allowed clock skew). */
-    private record Verified(long userId, Instant validUntil) {
+    private record Verified(Subject subject, Instant validUntil) {
     }
 
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
@@ -72,11 +79,12 @@ public final class Tokens {
         processor.setJWTClaimsSetVerifier(claimsVerifier);
     }
 
-    public String issue(long userId) {
+    public String issue(long userId, int version) {
         Instant now = clock.instant();
         var claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(Long.toString(userId))
+                .claim(VERSION, version)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
                 .build();
@@ -89,17 +97,18 @@ public final class Tokens {
         return jwt.serialize();
     }
 
-    /** The user id the token was issued to. Expiry is judged by the system clock, as the JWT library does. */
-    public long verify(String token) throws InvalidToken {
+    /** Whom the token was issued to. Expiry is judged by the system clock, as the JWT library does. */
+    public Subject verify(String token) throws InvalidToken {
         Verified known = verified.getIfPresent(token);
         if (known != null && Instant.now().isBefore(known.validUntil())) {
-            return known.userId();
+            return known.subject();
         }
         try {
             JWTClaimsSet claims = processor.process(token, null);
-            long userId = Long.parseLong(claims.getSubject());
-            verified.put(token, new Verified(userId, claims.getExpirationTime().toInstant().plus(CLOCK_SKEW)));
-            return userId;
+            Integer version = claims.getIntegerClaim(VERSION);
+            var subject = new Subject(Long.parseLong(claims.getSubject()), version == null ? 0 : version);
+            verified.put(token, new Verified(subject, claims.getExpirationTime().toInstant().plus(CLOCK_SKEW)));
+            return subject;
         } catch (ExpiredJWTException e) {
             throw new InvalidToken("has expired");
         } catch (ParseException | BadJOSEException | JOSEException | NumberFormatException e) {
