@@ -49,6 +49,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -258,7 +259,10 @@ public final class Main {
 
         // 4. tokens and passwords
         byte[] jwtSecret = JwtSecret.load(config.jwtSecret(), config.dataDir().resolve("jwt-secret"));
-        var tokens = new Tokens(jwtSecret, config.jwtTtl(), Clock.systemUTC());
+        var clock = Clock.systemUTC();
+        var previousSecret = config.jwtPreviousSecret().map(secret -> new Tokens.PreviousSecret(
+                secret.getBytes(StandardCharsets.UTF_8), clock.instant().plus(config.jwtPreviousSecretGrace())));
+        var tokens = new Tokens(jwtSecret, previousSecret, config.jwtTtl(), clock);
         var hasher = new PasswordHasher(config.passwordHashConcurrency());
 
         // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there
