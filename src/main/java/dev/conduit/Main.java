@@ -23,6 +23,7 @@ import dev.conduit.platform.http.ErrorResponses;
 import dev.conduit.platform.http.MetricsEndpoint;
 import dev.conduit.platform.http.Observed;
 import dev.conduit.platform.http.RouteTable;
+import dev.conduit.platform.http.SecurityHeaders;
 import dev.conduit.platform.http.Traced;
 import dev.conduit.platform.observe.AccessLog;
 import dev.conduit.platform.observe.ConsoleLog;
@@ -315,6 +316,7 @@ public final class Main {
                 .routing(routing -> {
                     ErrorResponses.register(routing);
                     routing.addFilter(new Observed(metrics, new AccessLog(config.accessLog())));
+                    routing.addFilter(new SecurityHeaders());
                     tracing.ifPresent(t -> routing.addFilter(new Traced(t)));
                     routing.addFilter(new Cors(config.corsAllowedOrigins(), api));
                     // while draining, each answer closes its connection: the client's next request opens a new
