@@ -27,6 +27,8 @@ import java.util.function.IntSupplier;
  * value stops the start with a message naming the variable (see {@link InvalidConfig}).
  *
  * @param database the external PostgreSQL server ({@code DATABASE_URL}); empty: start an embedded one
+ * @param jwtPreviousSecret the secret being rotated out ({@code JWT_PREVIOUS_SECRET}): its tokens are accepted
+ *     for {@code jwtPreviousSecretGrace} after the start
  */
 public record Config(
         String host,
@@ -36,6 +38,8 @@ public record Config(
         int databasePoolSize,
         Optional<String> jwtSecret,
         Duration jwtTtl,
+        Optional<String> jwtPreviousSecret,
+        Duration jwtPreviousSecretGrace,
         int passwordHashConcurrency,
         int maxRequestBytes,
         Duration shutdownGrace,
@@ -84,6 +88,7 @@ public record Config(
                 new IntRange(1, 1_000_000));
         int maxConnections = reader.integer("MAX_CONNECTIONS", () -> defaultMaxConnections(
                 heapMegabytes, cacheMegabytes, openFileLimit()), new IntRange(1, 10_000_000));
+        int jwtTtlSeconds = reader.integer("JWT_TTL_SECONDS", 86_400, new IntRange(60, 31_536_000));
         return new Config(
                 reader.text("HOST", "0.0.0.0"),
                 reader.integer("PORT", 8080, new IntRange(0, 65535)),
@@ -92,7 +97,11 @@ public record Config(
                 // HikariCP's rule of thumb: more connections than the database can run at once only queue.
                 reader.integer("DATABASE_POOL_SIZE", cores * 2 + 1, new IntRange(1, 1000)),
                 reader.secret("JWT_SECRET", 32),
-                Duration.ofSeconds(reader.integer("JWT_TTL_SECONDS", 86_400, new IntRange(60, 31_536_000))),
+                Duration.ofSeconds(jwtTtlSeconds),
+                reader.secret("JWT_PREVIOUS_SECRET", 32),
+                // by default until the last token the previous secret signed before the start has expired
+                Duration.ofSeconds(reader.integer("JWT_PREVIOUS_SECRET_GRACE_SECONDS", jwtTtlSeconds,
+                        new IntRange(0, 31_536_000))),
                 hashConcurrency,
                 reader.integer("MAX_REQUEST_BYTES", 1_048_576, new IntRange(1024, 64 * 1_048_576)),
                 Duration.ofSeconds(reader.integer("SHUTDOWN_GRACE_SECONDS", 10, new IntRange(0, 3600))),

@@ -28,6 +28,7 @@ import dev.conduit.platform.http.MetricsEndpoint;
 import dev.conduit.platform.http.Observed;
 import dev.conduit.platform.http.RateLimits;
 import dev.conduit.platform.http.RouteTable;
+import dev.conduit.platform.http.SecurityHeaders;
 import dev.conduit.platform.http.Traced;
 import dev.conduit.platform.observe.AccessLog;
 import dev.conduit.platform.observe.ConsoleLog;
@@ -55,6 +56,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -264,22 +266,26 @@ public final class Main {
 
         // 4. tokens and passwords
         byte[] jwtSecret = JwtSecret.load(config.jwtSecret(), config.dataDir().resolve("jwt-secret"));
-        var tokens = new Tokens(jwtSecret, config.jwtTtl(), Clock.systemUTC());
-        var auth = new Auth(tokens);
+        var clock = Clock.systemUTC();
+        var previousSecret = config.jwtPreviousSecret().map(secret -> new Tokens.PreviousSecret(
+                secret.getBytes(StandardCharsets.UTF_8), clock.instant().plus(config.jwtPreviousSecretGrace())));
+        var tokens = new Tokens(jwtSecret, previousSecret, config.jwtTtl(), clock);
         var hasher = new PasswordHasher(config.passwordHashConcurrency());
         // every bucket is full again an hour after its last use (the longest period a limit may have)
         var buckets = new LocalBuckets(100_000, Duration.ofHours(1));
         var addresses = new ClientAddresses(config.trustedProxies());
-        var rateLimits = new RateLimits(buckets, config.rateLimits(), addresses, config.rateLimitExempt(), auth);
 
         // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there
         var changes = new ChangeFeed();
         var budget = new CacheBudget((long) config.cacheMegabytes() << 20);
         var users = new Users(jdbi, hasher, tokens, changes, new FailedLogins(buckets, config.loginFailuresPerEmail()));
+        var auth = new Auth(tokens, users::acceptsTokens);
+        var rateLimits = new RateLimits(buckets, config.rateLimits(), addresses, config.rateLimitExempt(), auth);
         var profiles = new Profiles(jdbi, changes, budget);
         var articles = new Articles(jdbi, profiles, changes, budget);
         var comments = new Comments(jdbi, articles, profiles, changes, budget);
-        caches = Stream.of(profiles.caches(), articles.caches(), comments.caches()).flatMap(List::stream).toList();
+        caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches())
+                .flatMap(List::stream).toList();
         metrics = metricsReady.join();
         metrics.ifPresent(m -> {
             database.reportTo(m.registry());
@@ -287,6 +293,8 @@ public final class Main {
             m.gauge("conduit.password.hashes.running", "Password hashes computing now", Tags.empty(), hasher::running);
             m.gauge("conduit.password.hashes.waiting", "Requests waiting for their turn to hash a password",
                     Tags.empty(), hasher::waiting);
+            m.counter("conduit.password.hashes", "Argon2id computations: passwords hashed and verified",
+                    Tags.empty(), hasher::computed);
         });
         // the server listens only once the schema step is done, so a probe never waits on it
         health = new Health(jdbi, () -> schema.join().version());
@@ -319,6 +327,7 @@ public final class Main {
                 .routing(routing -> {
                     ErrorResponses.register(routing);
                     routing.addFilter(new Observed(metrics, new AccessLog(config.accessLog())));
+                    routing.addFilter(new SecurityHeaders());
                     tracing.ifPresent(t -> routing.addFilter(new Traced(t)));
                     routing.addFilter(new Cors(config.corsAllowedOrigins(), api));
                     // while draining, each answer closes its connection: the client's next request opens a new

@@ -29,6 +29,8 @@ class ConfigTest {
         assertThat(config.dataDir()).isAbsolute();
         assertThat(config.dataDir().getFileName()).hasToString("data");
         assertThat(config.jwtTtl()).isEqualTo(Duration.ofDays(1));
+        assertThat(config.jwtPreviousSecret()).isEmpty();
+        assertThat(config.jwtPreviousSecretGrace()).isEqualTo(Duration.ofDays(1));
         assertThat(config.maxRequestBytes()).isEqualTo(1_048_576);
         assertThat(config.databasePoolSize()).isEqualTo(Runtime.getRuntime().availableProcessors() * 2 + 1);
         assertThat(config.shutdownDrain()).isEqualTo(Duration.ofSeconds(5));
@@ -73,6 +75,23 @@ class ConfigTest {
         assertThat(observed.metrics()).isFalse();
         assertThat(observed.managementHost()).isEqualTo("0.0.0.0");
         assertThat(observed.managementPort()).isEqualTo(9100);
+    }
+
+    @Test
+    void aRotatedSecretIsAcceptedForTheTokenLifetimeUnlessToldOtherwise() {
+        String previous = "the-secret-being-rotated-out-0123456789";
+        var rotating = Config.from(Map.of("JWT_PREVIOUS_SECRET", previous, "JWT_TTL_SECONDS", "3600"));
+        assertThat(rotating.jwtPreviousSecret()).contains(previous);
+        assertThat(rotating.jwtPreviousSecretGrace()).isEqualTo(Duration.ofHours(1));
+
+        assertThat(Config.from(Map.of("JWT_PREVIOUS_SECRET", previous, "JWT_PREVIOUS_SECRET_GRACE_SECONDS", "600"))
+                .jwtPreviousSecretGrace()).isEqualTo(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> Config.from(Map.of("JWT_PREVIOUS_SECRET", "too-short")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("JWT_PREVIOUS_SECRET must be at least 32 bytes (256 bits)");
+        assertThatThrownBy(() -> Config.from(Map.of("JWT_PREVIOUS_SECRET_GRACE_SECONDS", "a day")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("JWT_PREVIOUS_SECRET_GRACE_SECONDS must be an integer from 0 to 31536000, got 'a day'");
     }
 
     @Test

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
  * cached; once cached, reads run no SQL at all.
  */
 class RoundTripsTest {
-    /** A cold list page: the account filter's id, the list, the articles, their authors, the viewer's follows and favorites. */
-    private static final int COLD_PAGE = 6;
+    /**
+     * A cold list page: the caller's token generation, the account filter's id, the list, the articles, their
+     * authors, the viewer's follows and favorites.
+     */
+    private static final int COLD_PAGE = 7;
     private final Api api = TestServer.api();
 
     @Test

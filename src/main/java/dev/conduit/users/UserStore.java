@@ -13,9 +13,10 @@ final class UserStore {
     private static final Refusals TAKEN = Refusals.of(Map.of(
             "users_username_key", () -> Failure.Conflict.taken("username"),
             "users_email_key", () -> Failure.Conflict.taken("email")));
-    private static final String COLUMNS = "id, username, email, password_hash, bio, image";
+    private static final String COLUMNS = "id, username, email, password_hash, bio, image, token_version";
     private static final RowMapper<User> USER = (rs, ctx) -> new User(rs.getLong("id"), rs.getString("username"),
-            rs.getString("email"), rs.getString("password_hash"), rs.getString("bio"), rs.getString("image"));
+            rs.getString("email"), rs.getString("password_hash"), rs.getString("bio"), rs.getString("image"),
+            rs.getInt("token_version"));
 
     /** Which of the two unique values already belong to another account. */
     record Taken(boolean username, boolean email) {
@@ -25,6 +26,14 @@ final class UserStore {
         return h.createQuery("select " + COLUMNS + " from users where id = :id")
                 .bind("id", id)
                 .map(USER)
+                .findOne();
+    }
+
+    /** The generation of tokens the account accepts; empty: no such account. */
+    Optional<Integer> tokenVersion(Handle h, long id) {
+        return h.createQuery("select token_version from users where id = :id")
+                .bind("id", id)
+                .mapTo(Integer.class)
                 .findOne();
     }
 
@@ -63,7 +72,10 @@ final class UserStore {
                 .one());
     }
 
-    /** Applies the non-null changes; {@code passwordHash} replaces the password when not null. Empty: no such account. */
+    /**
+     * Applies the non-null changes; {@code passwordHash} replaces the password when not null, and moves the
+     * account to the next generation of tokens. Empty: no such account.
+     */
     Optional<User> update(Handle h, long id, UserChanges changes, String passwordHash) {
         return TAKEN.on(() -> h.createQuery("""
                         update users set
@@ -72,6 +84,7 @@ final class UserStore {
                             password_hash = coalesce(:passwordHash, password_hash),
                             bio           = case when :setBio then :bio else bio end,
                             image         = case when :setImage then :image else image end,
+                            token_version = token_version + case when :newPassword then 1 else 0 end,
                             updated_at    = now()
                         where id = :id
                         returning\s""" + COLUMNS)
@@ -79,6 +92,7 @@ final class UserStore {
                 .bind("username", changes.username())
                 .bind("email", changes.email())
                 .bind("passwordHash", passwordHash)
+                .bind("newPassword", passwordHash != null)
                 .bind("setBio", changes.setBio())
                 .bind("bio", changes.bio())
                 .bind("setImage", changes.setImage())

@@ -1,13 +1,18 @@
 package dev.conduit.users;
 
+import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Violations;
 import dev.conduit.platform.security.PasswordHasher;
 import dev.conduit.platform.security.Tokens;
+import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
-/** Accounts: registration, login, the current user and its changes (published as {@link AccountChanged}). */
+/**
+ * Accounts: registration, login, the current user and its changes (published as {@link AccountChanged}), and
+ * which tokens each accepts: a password change ends the tokens issued before it (see {@link UserCache}).
+ */
 public final class Users {
     private final Jdbi jdbi;
     private final UserStore store;
@@ -15,6 +20,7 @@ public final class Users {
     private final Tokens tokens;
     private final ChangeFeed feed;
     private final FailedLogins failedLogins;
+    private final UserCache cache;
 
     public Users(Jdbi jdbi, PasswordHasher hasher, Tokens tokens, ChangeFeed feed, FailedLogins failedLogins) {
         this.jdbi = jdbi;
@@ -23,6 +29,7 @@ public final class Users {
         this.tokens = tokens;
         this.feed = feed;
         this.failedLogins = failedLogins;
+        this.cache = new UserCache(feed);
     }
 
     public UserView register(String username, String email, String password) {
@@ -35,7 +42,7 @@ public final class Users {
         rejectTaken(jdbi.withHandle(h -> store.taken(h, name, mail, 0)));
         String hash = hasher.hash(password);
         User user = jdbi.withHandle(h -> store.insert(h, name, mail, hash));
-        return UserView.of(user, tokens.issue(user.id()));
+        return UserView.of(user, tokens.issue(user.id(), user.tokenVersion()));
     }
 
     public UserView login(String email, String password) {
@@ -53,7 +60,7 @@ public final class Users {
             failedLogins.failed(email);
             throw new Failure.Unauthorized("credentials", "invalid");
         }
-        return UserView.of(user.get(), tokens.issue(user.get().id()));
+        return UserView.of(user.get(), tokens.issue(user.get().id(), user.get().tokenVersion()));
     }
 
     /** The caller's account, with the token they authenticated with. */
@@ -83,7 +90,24 @@ public final class Users {
         var valid = new UserChanges(username, email, null, changes.setBio(), bio, changes.setImage(), image);
         User user = jdbi.withHandle(h -> store.update(h, userId, valid, hash)).orElseThrow(Failure.Unauthorized::accountGone);
         feed.publish(new AccountChanged(userId));
-        return UserView.of(user, token);
+        // the caller's token ended with the old password: the answer carries one of the new generation
+        return UserView.of(user, hash == null ? token : tokens.issue(userId, user.tokenVersion()));
+    }
+
+    /**
+     * Whether the account's tokens of generation {@code version} still hold: asked on every authenticated
+     * request, answered from memory. An account that no longer exists is left to the request, which finds it gone
+     * when it needs it (reads answer as for anyone).
+     */
+    public boolean acceptsTokens(long userId, int version) {
+        Integer current = cache.tokenVersions.get(userId,
+                id -> jdbi.withHandle(h -> store.tokenVersion(h, id)).orElse(null));
+        return current == null || current == version;
+    }
+
+    /** The caches, for tests and metrics. */
+    public List<Cached<?, ?>> caches() {
+        return cache.all();
     }
 
     private static void rejectTaken(UserStore.Taken taken) {

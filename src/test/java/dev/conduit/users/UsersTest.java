@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.Api;
 import dev.conduit.TestServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +108,46 @@ class UsersTest {
         unknownEmail.assertError(401, "credentials", "invalid");
     }
 
+    /**
+     * No account probing by timing, proven by the work done rather than timed: an unknown email runs the same SQL
+     * statements and the same number of Argon2id computations as a wrong password (whose parameters are the same:
+     * PasswordHasherTest), and gets the same answer.
+     */
+    @Test
+    void anUnknownEmailCostsWhatAWrongPasswordCosts() throws Exception {
+        var user = api.register("probed");
+        var wrongPassword = wrap("user", "email", user.email(), "password", "wrong-pass");
+        var unknownEmail = wrap("user", "email", "nobody-" + user.email(), "password", "wrong-pass");
+
+        Work wrong = workOf(() -> api.post("/users/login", wrongPassword, null)
+                .assertError(401, "credentials", "invalid"));
+        Work unknown = workOf(() -> api.post("/users/login", unknownEmail, null)
+                .assertError(401, "credentials", "invalid"));
+
+        assertThat(unknown).isEqualTo(wrong).isEqualTo(new Work(1, 1));
+    }
+
+    /** SQL statements run and Argon2id computations made (as the metrics count them). */
+    private record Work(long statements, long hashes) {
+    }
+
+    private static Work workOf(Runnable request) throws IOException, InterruptedException {
+        long hashesBefore = passwordHashes();
+        long statements = TestServer.statements().countDuring(request);
+        return new Work(statements, passwordHashes() - hashesBefore);
+    }
+
+    private static long passwordHashes() throws IOException, InterruptedException {
+        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + TestServer.app().managementPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double total = scrape.lines().filter(line -> line.startsWith("conduit_password_hashes_total "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no conduit_password_hashes_total in " + scrape));
+        assertThat(total).as("a count, not NaN (the counter's source was collected)").isNotNaN();
+        return (long) total;
+    }
+
     @Test
     void loginRequiresEmailAndPassword() {
         var res = api.post("/users/login", wrap("user", "email", "", "password", ""), null);
@@ -198,17 +243,60 @@ class UsersTest {
     }
 
     @Test
-    void passwordChangeTakesEffectAndTheOldTokenKeepsWorking() {
+    void aPasswordChangeEndsTheTokensIssuedBeforeItButNotTheOneItReturns() {
         var user = api.register("pw");
+        String loggedIn = api.post("/users/login", wrap("user", "email", user.email(), "password", user.password()),
+                null).text("/user/token");
+        api.get("/user", user.token()); // its generation is cached now: the change must reach the cache
 
         var res = api.put("/user", wrap("user", "password", "a-new-password"), user.token());
         assertThat(res.status()).isEqualTo(200);
+        String changed = res.text("/user/token");
 
+        // the same second as the change: seconds-granular issue times could not tell these apart
+        for (String old : List.of(user.token(), loggedIn)) {
+            for (String path : List.of("/user", "/articles", "/articles/feed")) {
+                api.get(path, old).assertError(401, "token", "was issued before the account's password changed");
+            }
+        }
+        assertThat(api.get("/user", changed).text("/user/username")).isEqualTo(user.username());
         api.post("/users/login", wrap("user", "email", user.email(), "password", user.password()), null)
                 .assertError(401, "credentials", "invalid");
-        assertThat(api.post("/users/login", wrap("user", "email", user.email(), "password", "a-new-password"), null)
-                .status()).isEqualTo(200);
-        assertThat(api.get("/user", user.token()).status()).isEqualTo(200);
+        String newLogin = api.post("/users/login", wrap("user", "email", user.email(), "password", "a-new-password"),
+                null).text("/user/token");
+        assertThat(api.get("/user", newLogin).status()).isEqualTo(200);
+
+        // the next change ends the token the previous one returned
+        String again = api.put("/user", wrap("user", "password", "a-third-password"), changed).text("/user/token");
+        api.get("/user", changed).assertError(401, "token", "was issued before the account's password changed");
+        api.get("/user", newLogin).assertError(401, "token", "was issued before the account's password changed");
+        assertThat(api.get("/user", again).status()).isEqualTo(200);
+    }
+
+    @Test
+    void changesOtherThanThePasswordEndNoToken() {
+        var user = api.register("keeps");
+        api.get("/user", user.token());
+
+        var res = api.put("/user", wrap("user", "bio", "still me", "username", Api.unique("keeps"),
+                "email", Api.unique("keeps") + "@example.com", "image", "https://example.com/me.png"), user.token());
+
+        assertThat(res.status()).isEqualTo(200);
+        assertThat(res.text("/user/token")).isEqualTo(user.token());
+        assertThat(api.get("/user", user.token()).text("/user/bio")).isEqualTo("still me");
+    }
+
+    @Test
+    void anAuthenticatedRequestLooksUpItsTokensGenerationOnceThenFromMemory() {
+        var user = api.register("once");
+        String profile = "/profiles/" + user.username();
+        api.get(profile); // the profile itself is cached; what is left is the caller's token
+
+        long first = TestServer.statements().countDuring(() -> api.get(profile, user.token()));
+        long then = TestServer.statements().countDuring(() -> api.get(profile, user.token()));
+
+        assertThat(first).isEqualTo(2); // the token's generation, and the caller's follows
+        assertThat(then).isZero();
     }
 
     @Test

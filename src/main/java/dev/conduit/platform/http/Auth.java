@@ -2,6 +2,7 @@ package dev.conduit.platform.http;
 
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.observe.RequestRecord;
+import dev.conduit.platform.security.TokenVersions;
 import dev.conduit.platform.security.Tokens;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -9,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Reads {@code Authorization: Token <jwt>} or {@code Bearer <jwt>}. A token that is present but bad is refused
- * (401) even where authentication is optional: silently treating the caller as anonymous would hide the bug.
+ * (401) even where authentication is optional: silently treating the caller as anonymous would hide the bug. So is
+ * a valid one issued before its account's password changed.
  */
 public final class Auth {
     /** The authenticated caller and the token they presented. */
@@ -17,9 +19,11 @@ public final class Auth {
     }
 
     private final Tokens tokens;
+    private final TokenVersions versions;
 
-    public Auth(Tokens tokens) {
+    public Auth(Tokens tokens, TokenVersions versions) {
         this.tokens = tokens;
+        this.versions = versions;
     }
 
     public Caller required(ServerRequest req) {
@@ -41,11 +45,15 @@ public final class Auth {
         if (token.isEmpty()) {
             throw new Failure.Unauthorized("token", "is missing");
         }
-        long userId;
+        Tokens.Subject subject;
         try {
-            userId = tokens.verify(token);
+            subject = tokens.verify(token);
         } catch (Tokens.InvalidToken e) {
             throw new Failure.Unauthorized("token", e.getMessage());
+        }
+        long userId = subject.userId();
+        if (!versions.accepts(userId, subject.version())) {
+            throw new Failure.Unauthorized("token", "was issued before the account's password changed");
         }
         // the request's log lines name its user from here on
         var record = RequestRecord.current();

@@ -117,6 +117,7 @@ public final class ErrorResponses {
             String text = status.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()
                     ? "is larger than the server accepts" : status.reasonPhrase();
             headers.set(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+            SecurityHeaders.set(headers);
             if (status.code() == Status.SERVICE_UNAVAILABLE_503.code()) {
                 headers.set(HeaderNames.RETRY_AFTER, "1"); // more requests at once than MAX_CONCURRENT_REQUESTS
             }

@@ -32,7 +32,7 @@ import jdk.management.VirtualThreadSchedulerMXBean;
  * Conduit's metrics (Micrometer, rendered in the Prometheus text format): requests per route template, method and
  * status class with a latency histogram; requests in flight; SQL statements per request; the JVM, its garbage
  * collector, threads and virtual threads; open files; and whatever the wiring adds (the pool, caches, password
- * hashing) through {@link #registry()}, {@link #cache} and {@link #gauge}.
+ * hashing) through {@link #registry()}, {@link #cache}, {@link #gauge} and {@link #counter}.
  */
 public final class Metrics implements AutoCloseable {
     /** Fine around a 10 ms objective, coarse beyond a second. */
@@ -88,6 +88,13 @@ public final class Metrics implements AutoCloseable {
     /** A value read at each scrape. */
     public void gauge(String name, String description, Tags tags, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).tags(tags).strongReference(true).register(registry);
+    }
+
+    /** A count that only grows, read at each scrape ({@code name_total}). */
+    public void counter(String name, String description, Tags tags, Supplier<Number> total) {
+        sources.add(total);
+        FunctionCounter.builder(name, total, t -> t.get().doubleValue()).description(description).tags(tags)
+                .register(registry);
     }
 
     /** A cache's hits, misses, evictions and size, read at each scrape ({@code cache_gets_total{cache,result}}...). */

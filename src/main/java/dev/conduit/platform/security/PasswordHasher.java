@@ -4,9 +4,12 @@ import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
 import dev.conduit.platform.domain.Failure;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -19,16 +22,23 @@ import java.util.function.Supplier;
  */
 public final class PasswordHasher {
     private static final Duration MAX_WAIT = Duration.ofSeconds(10);
+    private static final int MEMORY_KIB = 7_168;
+    private static final int PASSES = 5;
+    private static final int LANES = 1;
+    private static final int HASH_BYTES = 32;
+    private static final int SALT_BYTES = 16;
 
     private final int concurrency;
     private final Semaphore permits;
     private final Duration maxWait;
+    private final LongAdder computed = new LongAdder();
     /**
-     * Verified against when the user does not exist, so a miss costs as much as a wrong password. Hashed at the
-     * first such login, not at start-up: before the JIT warms up one hash takes the better part of a second, and
-     * on two cores a background hash slows the rest of start-up as much.
+     * Verified against when the user does not exist, so a miss costs exactly what a wrong password costs: one
+     * Argon2id computation of the same parameters. A random salt and random "hash" bytes in the PHC format,
+     * not the hash of anything: making it costs no hash (neither at start-up nor at the first such login,
+     * which would make that one login twice as slow), and no password matches it.
      */
-    private final Lazy<String> decoy;
+    private final String decoy;
 
     public PasswordHasher(int concurrency) {
         this(new Semaphore(concurrency, true), MAX_WAIT);
@@ -39,12 +49,13 @@ public final class PasswordHasher {
         this.concurrency = permits.availablePermits();
         this.permits = permits;
         this.maxWait = maxWait;
-        this.decoy = new Lazy<>(() -> hash("decoy password, never matches a real account"));
+        this.decoy = "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + PASSES + ",p=" + LANES + "$"
+                + randomBase64(SALT_BYTES) + "$" + randomBase64(HASH_BYTES);
     }
 
     /** A PHC string ({@code $argon2id$v=19$m=7168,t=5,p=1$salt$hash}) with a fresh 16-byte salt. */
     public String hash(String password) {
-        return bounded(() -> Password.hash(password).addRandomSalt(16).with(Argon2id.FUNCTION).getResult());
+        return bounded(() -> Password.hash(password).addRandomSalt(SALT_BYTES).with(Argon2id.FUNCTION).getResult());
     }
 
     public boolean matches(String password, String storedHash) {
@@ -53,8 +64,18 @@ public final class PasswordHasher {
 
     /** Spends the same work as {@link #matches} for an unknown account, and always fails. */
     public boolean matchesNothing(String password) {
-        matches(password, decoy.get());
+        matches(password, decoy);
         return false;
+    }
+
+    /** The hash {@link #matchesNothing} verifies against (for the test that it costs what a real one does). */
+    String decoy() {
+        return decoy;
+    }
+
+    /** Argon2id computations since the start (hashes and verifications alike). */
+    public long computed() {
+        return computed.sum();
     }
 
     /** Hashes running now. */
@@ -77,38 +98,22 @@ public final class PasswordHasher {
             throw new Failure.Overloaded();
         }
         try {
+            computed.increment();
             return work.get();
         } finally {
             permits.release();
         }
     }
 
-    /** A value computed by the first caller that needs it; a failed attempt leaves the next caller to try again. */
-    private static final class Lazy<T> {
-        private final Supplier<T> compute;
-        private volatile T value;
-
-        Lazy(Supplier<T> compute) {
-            this.compute = compute;
-        }
-
-        T get() {
-            T current = value;
-            if (current == null) {
-                synchronized (this) {
-                    current = value;
-                    if (current == null) {
-                        current = compute.get();
-                        value = current;
-                    }
-                }
-            }
-            return current;
-        }
-    }
-
     /** Made at the first hash: making it allocates its 7 MiB of working memory (40 ms of start-up otherwise). */
     private static final class Argon2id {
-        static final Argon2Function FUNCTION = Argon2Function.getInstance(7_168, 5, 1, 32, Argon2.ID);
+        static final Argon2Function FUNCTION = Argon2Function.getInstance(MEMORY_KIB, PASSES, LANES, HASH_BYTES,
+                Argon2.ID);
+    }
+
+    private static String randomBase64(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return Base64.getEncoder().withoutPadding().encodeToString(random);
     }
 }

@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -20,14 +21,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * HS256 JWTs whose subject is the user id. Verification accepts only HS256 with a valid signature, an issuer
- * of "conduit" and an expiry in the future; anything else (alg "none", other algorithms, tampering) fails.
+ * HS256 JWTs whose subject is the user id, with the generation of the account's tokens they were issued for
+ * (claim {@value #VERSION}; see {@link TokenVersions}). Verification accepts only HS256 with a valid signature, an
+ * issuer of "conduit" and an expiry in the future; anything else (alg "none", other algorithms, tampering) fails.
+ * Tokens are signed with the current secret; those signed with the previous one (a secret being rotated out) are
+ * accepted until its grace period ends, so a rotation logs nobody out.
  */
 public final class Tokens {
     private static final String ISSUER = "conduit";
+    /** Absent from tokens issued before generations existed: those are of generation 0. */
+    private static final String VERSION = "ver";
 
     /** Why a presented token was refused; the message is safe to show the client. */
     public static final class InvalidToken extends Exception {
@@ -36,8 +43,19 @@ public final class Tokens {
         }
     }
 
-    /** A token already verified, and until when it stays valid (its expiry plus the allowed clock skew). */
-    private record Verified(long userId, Instant validUntil) {
+    /** Whom a valid token was issued to, and for which generation of the account's tokens. */
+    public record Subject(long userId, int version) {
+    }
+
+    /** The secret tokens were signed with before the current one, and until when they are accepted. */
+    public record PreviousSecret(byte[] secret, Instant acceptedUntil) {
+    }
+
+    /**
+     * A token already verified, and until when it stays valid (its expiry plus the allowed clock skew, or the end
+     * of the previous secret's grace if that signed it).
+     */
+    private record Verified(Subject subject, Instant validUntil) {
     }
 
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
@@ -50,33 +68,35 @@ public final class Tokens {
      */
     private final Cache<String, Verified> verified = Cached.builder().maximumSize(10_000).build();
     private final DefaultJWTProcessor<SecurityContext> processor;
+    /** Null when no previous secret is configured. */
+    private final DefaultJWTProcessor<SecurityContext> previousProcessor;
+    private final Instant previousUntil;
     private final Duration ttl;
     private final Clock clock;
 
     public Tokens(byte[] secret, Duration ttl, Clock clock) {
-        if (secret.length < 32) {
-            throw new IllegalArgumentException("the JWT secret must be at least 256 bits (32 bytes)");
-        }
+        this(secret, Optional.empty(), ttl, clock);
+    }
+
+    public Tokens(byte[] secret, Optional<PreviousSecret> previous, Duration ttl, Clock clock) {
         try {
-            this.signer = new MACSigner(secret);
+            this.signer = new MACSigner(checked(secret));
         } catch (JOSEException e) {
             throw new IllegalArgumentException(e);
         }
         this.ttl = ttl;
         this.clock = clock;
-        this.processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)));
-        var claimsVerifier = new DefaultJWTClaimsVerifier<>(
-                new JWTClaimsSet.Builder().issuer(ISSUER).build(), Set.of("sub", "exp", "iat"));
-        claimsVerifier.setMaxClockSkew((int) CLOCK_SKEW.toSeconds());
-        processor.setJWTClaimsSetVerifier(claimsVerifier);
+        this.processor = processor(secret, clock);
+        this.previousProcessor = previous.map(p -> processor(checked(p.secret()), clock)).orElse(null);
+        this.previousUntil = previous.map(PreviousSecret::acceptedUntil).orElse(Instant.MIN);
     }
 
-    public String issue(long userId) {
+    public String issue(long userId, int version) {
         Instant now = clock.instant();
         var claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(Long.toString(userId))
+                .claim(VERSION, version)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
                 .build();
@@ -89,21 +109,58 @@ public final class Tokens {
         return jwt.serialize();
     }
 
-    /** The user id the token was issued to. Expiry is judged by the system clock, as the JWT library does. */
-    public long verify(String token) throws InvalidToken {
+    /** Whom the token was issued to. */
+    public Subject verify(String token) throws InvalidToken {
+        Instant now = clock.instant();
         Verified known = verified.getIfPresent(token);
-        if (known != null && Instant.now().isBefore(known.validUntil())) {
-            return known.userId();
+        if (known != null && now.isBefore(known.validUntil())) {
+            return known.subject();
         }
         try {
-            JWTClaimsSet claims = processor.process(token, null);
-            long userId = Long.parseLong(claims.getSubject());
-            verified.put(token, new Verified(userId, claims.getExpirationTime().toInstant().plus(CLOCK_SKEW)));
-            return userId;
+            JWTClaimsSet claims;
+            Instant acceptedUntil;
+            try {
+                claims = processor.process(token, null);
+                acceptedUntil = Instant.MAX;
+            } catch (BadJWSException signedOtherwise) {
+                if (previousProcessor == null || !now.isBefore(previousUntil)) {
+                    throw signedOtherwise;
+                }
+                claims = previousProcessor.process(token, null);
+                acceptedUntil = previousUntil;
+            }
+            Integer version = claims.getIntegerClaim(VERSION);
+            var subject = new Subject(Long.parseLong(claims.getSubject()), version == null ? 0 : version);
+            Instant expires = claims.getExpirationTime().toInstant().plus(CLOCK_SKEW);
+            verified.put(token, new Verified(subject, expires.isBefore(acceptedUntil) ? expires : acceptedUntil));
+            return subject;
         } catch (ExpiredJWTException e) {
             throw new InvalidToken("has expired");
         } catch (ParseException | BadJOSEException | JOSEException | NumberFormatException e) {
             throw new InvalidToken("is invalid");
         }
+    }
+
+    private static byte[] checked(byte[] secret) {
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("the JWT secret must be at least 256 bits (32 bytes)");
+        }
+        return secret;
+    }
+
+    /** Verifies tokens signed with {@code secret}; expiry judged by {@code clock}. */
+    private static DefaultJWTProcessor<SecurityContext> processor(byte[] secret, Clock clock) {
+        var processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)));
+        var claimsVerifier = new DefaultJWTClaimsVerifier<>(
+                new JWTClaimsSet.Builder().issuer(ISSUER).build(), Set.of("sub", "exp", "iat")) {
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant());
+            }
+        };
+        claimsVerifier.setMaxClockSkew((int) CLOCK_SKEW.toSeconds());
+        processor.setJWTClaimsSetVerifier(claimsVerifier);
+        return processor;
     }
 }

@@ -8,6 +8,8 @@ import com.password4j.Password;
 import com.password4j.types.Argon2;
 import dev.conduit.platform.domain.Failure;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,32 @@ class PasswordHasherTest {
         assertThat(hasher.matches("correct horse", second)).isTrue();
         assertThat(hasher.matches("Correct horse", first)).isFalse();
         assertThat(hasher.matchesNothing("correct horse")).isFalse();
+    }
+
+    @Test
+    void anUnknownAccountCostsOneVerificationOfTheParametersARealHashHas() {
+        var hasher = new PasswordHasher(1);
+        String real = hasher.hash("correct horse");
+        String[] decoy = hasher.decoy().split("\\$");
+        String[] stored = real.split("\\$");
+
+        // "", algorithm, version, m/t/p: the same; salt and hash of the same lengths, the decoy's its own
+        assertThat(Arrays.copyOf(decoy, 4)).containsExactly(Arrays.copyOf(stored, 4));
+        assertThat(decoy).hasSize(6).hasSameSizeAs(stored);
+        assertThat(Base64.getDecoder().decode(decoy[4])).hasSameSizeAs(Base64.getDecoder().decode(stored[4]))
+                .isNotEqualTo(Base64.getDecoder().decode(stored[4]));
+        assertThat(Base64.getDecoder().decode(decoy[5])).hasSameSizeAs(Base64.getDecoder().decode(stored[5]));
+        assertThat(Argon2Function.getInstanceFromHash(hasher.decoy()))
+                .isSameAs(Argon2Function.getInstanceFromHash(real));
+
+        long before = hasher.computed();
+        assertThat(hasher.matches("wrong horse", real)).isFalse();
+        long wrongPassword = hasher.computed() - before;
+        assertThat(hasher.matchesNothing("correct horse")).isFalse();
+        long unknownAccount = hasher.computed() - before - wrongPassword;
+
+        assertThat(unknownAccount).isEqualTo(wrongPassword).isOne();
+        assertThat(new PasswordHasher(1).decoy()).as("each hasher its own salt").isNotEqualTo(hasher.decoy());
     }
 
     @Test
