@@ -1,6 +1,7 @@
 package dev.conduit;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import dev.conduit.platform.db.Database;
 import dev.conduit.platform.db.DatabaseTarget;
 import dev.conduit.platform.domain.IntRange;
 import dev.conduit.platform.limits.AddressRange;
@@ -36,6 +37,7 @@ public record Config(
         Path dataDir,
         Optional<DatabaseTarget> database,
         int databasePoolSize,
+        Database.Timeouts databaseTimeouts,
         Optional<String> jwtSecret,
         Duration jwtTtl,
         Optional<String> jwtPreviousSecret,
@@ -96,6 +98,10 @@ public record Config(
                 reader.database("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD"),
                 // HikariCP's rule of thumb: more connections than the database can run at once only queue.
                 reader.integer("DATABASE_POOL_SIZE", cores * 2 + 1, new IntRange(1, 1000)),
+                new Database.Timeouts(
+                        Duration.ofMillis(reader.integer("DATABASE_WAIT_MS", 1000, new IntRange(250, 600_000))),
+                        Duration.ofSeconds(reader.integer("DATABASE_SOCKET_TIMEOUT_SECONDS", 5,
+                                new IntRange(1, 3600)))),
                 reader.secret("JWT_SECRET", 32),
                 Duration.ofSeconds(jwtTtlSeconds),
                 reader.secret("JWT_PREVIOUS_SECRET", 32),

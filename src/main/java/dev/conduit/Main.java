@@ -102,6 +102,8 @@ public final class Main {
     private List<RouteTable> publicRoutes = List.of();
     private Health health;
     private Duration drain = Duration.ZERO;
+    /** What to do when something Conduit depends on is gone for good (the embedded PostgreSQL): exit, in main. */
+    private Runnable onFatal = () -> { };
 
     private Main() {
     }
@@ -121,6 +123,10 @@ public final class Main {
             return;
         }
         var app = new Main();
+        app.onFatal = () -> {
+            LOG.log(System.Logger.Level.ERROR, "Conduit cannot serve without its database: exiting");
+            System.exit(1);
+        };
         // installed before anything starts: a stop during start-up waits for it, then stops what started
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "conduit-shutdown"));
         int port;
@@ -245,6 +251,7 @@ public final class Main {
             embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(),
                     4 * (config.databasePoolSize() + 2) + 10);
             target = embedded.prepareApplicationRole();
+            embedded.superviseRestarts(onFatal);
         }
         // 2. metrics, set up beside the rest (~150 ms of class loading on a cold JVM); the pool every store draws
         //    from (it connects in the background, once something asks for a connection), each statement counted
@@ -256,7 +263,8 @@ public final class Main {
                 ? CompletableFuture.supplyAsync(Main::metrics, Thread.ofVirtual()::start)
                 : CompletableFuture.completedFuture(Optional.empty());
         tracing = givenTracing.or(() -> config.tracing() ? Optional.of(Tracing.fromEnvironment()) : Optional.empty());
-        database = Database.connect(target, config.databasePoolSize(), observed(statements, tracing));
+        database = Database.connect(target, config.databasePoolSize(), config.databaseTimeouts(),
+                observed(statements, tracing));
         // 3. the schema, on a thread of its own: the rest is built meanwhile, and the server starts listening only
         //    once the schema is current. Its connection is the first the pool makes: asked for before JDBI is set up,
         //    so that the login (SCRAM hashing, slow on a cold JVM) runs beside that set-up, not after it

@@ -16,6 +16,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +47,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final int port;
     private final FileLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private int maxConnections;
+    /** When each restart after an unexpected exit happened: more than {@value #RESTARTS} within the window is a loop. */
+    private final Deque<Instant> restarts = new ArrayDeque<>();
+    private static final int RESTARTS = 5;
+    private static final Duration RESTART_WINDOW = Duration.ofMinutes(10);
 
     private EmbeddedPostgres(Path binDir, Path dataDir, List<String> commandPrefix, int port, FileLock lock) {
         this.binDir = binDir;
@@ -165,7 +173,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** Fast shutdown: running transactions roll back, committed data is flushed. Safe to call twice. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
@@ -209,7 +217,74 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on, a postmaster that exits without {@link #close} (killed, crashed) is started again on the same port
+     * (crash recovery replays its write-ahead log: committed transactions are kept), up to {@value #RESTARTS} times
+     * in ten minutes, a few attempts each; the pool reconnects by itself. When that fails, {@code gaveUp} runs.
+     */
+    public void superviseRestarts(Runnable gaveUp) {
+        watch(gaveUp);
+    }
+
+    private void watch(Runnable gaveUp) {
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(clusterDir.resolve("postmaster.pid")).getFirst().trim());
+        } catch (IOException | RuntimeException e) {
+            pid = -1;
+        }
+        Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
+        long watched = pid;
+        Runnable exited = () -> restart(watched, gaveUp);
+        postmaster.ifPresentOrElse(
+                p -> p.onExit().thenRunAsync(exited, task -> Thread.ofVirtual().name("postgres-watch").start(task)),
+                () -> Thread.ofVirtual().name("postgres-watch").start(exited));
+    }
+
+    private synchronized void restart(long pid, Runnable gaveUp) {
+        if (closed.get()) {
+            return;
+        }
+        Instant now = Instant.now();
+        restarts.removeIf(at -> at.isBefore(now.minus(RESTART_WINDOW)));
+        if (restarts.size() >= RESTARTS) {
+            LOG.log(System.Logger.Level.ERROR, "Embedded PostgreSQL (pid " + pid + ") exited again: " + RESTARTS
+                    + " restarts within " + RESTART_WINDOW.toMinutes() + " minutes already; giving up (see "
+                    + clusterDir.resolve("server.log") + ")");
+            gaveUp.run();
+            return;
+        }
+        restarts.add(now);
+        LOG.log(System.Logger.Level.ERROR, "Embedded PostgreSQL (pid " + pid + ") exited unexpectedly; restarting it "
+                + "(restart " + restarts.size() + " of at most " + RESTARTS + " within "
+                + RESTART_WINDOW.toMinutes() + " minutes)");
+        // its backends notice the postmaster's death and exit within moments; until then the new postmaster is
+        // refused (their shared memory is still in use): a few tries, a little apart
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                Thread.sleep(200L * attempt);
+                if (closed.get()) {
+                    return;
+                }
+                startServer(maxConnections);
+                LOG.log(System.Logger.Level.INFO, "Embedded PostgreSQL restarted (attempt " + attempt + ")");
+                watch(gaveUp);
+                return;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Embedded PostgreSQL restart attempt " + attempt + " failed: "
+                        + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.log(System.Logger.Level.ERROR, "Embedded PostgreSQL could not be restarted; giving up (see "
+                + clusterDir.resolve("server.log") + ")");
+        gaveUp.run();
+    }
+
     private void startServer(int maxConnections) throws IOException {
+        this.maxConnections = maxConnections;
         // The data directory lock guarantees no live Conduit owns this cluster: a server still running on it
         // was left by a process that was killed, and is stopped before ours starts.
         if (Files.exists(clusterDir.resolve("postmaster.pid"))

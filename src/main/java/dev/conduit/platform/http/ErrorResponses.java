@@ -10,9 +10,11 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one place where failures become HTTP answers: each {@link Failure} maps to its status, errors raised by the
@@ -21,6 +23,7 @@ import java.util.Map;
  */
 public final class ErrorResponses {
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
+    private static final Warnings DATABASE_WARNINGS = new Warnings();
 
     private ErrorResponses() {
     }
@@ -53,8 +56,8 @@ public final class ErrorResponses {
     static void handle(ServerRequest req, ServerResponse res, Throwable failure) {
         if (failure instanceof Failure known) {
             send(req, res, known);
-        } else if (isPoolTimeout(failure)) {
-            LOG.log(System.Logger.Level.WARNING, "No database connection within the timeout: " + failure.getMessage());
+        } else if (databaseUnavailable(failure)) {
+            DATABASE_WARNINGS.log(failure);
             send(req, res, new Failure.Overloaded());
         } else if (failure instanceof RequestException http && http.status().code() < 500) {
             send(req, res, http.status(), "request", http.status().reasonPhrase());
@@ -98,14 +101,41 @@ public final class ErrorResponses {
         return Map.of("errors", Map.of(field, List.of(message)));
     }
 
-    /** HikariCP's answer when no connection came free in time: the database is busy, not broken. */
-    private static boolean isPoolTimeout(Throwable failure) {
+    /**
+     * The database did not answer in time or at all: no connection came free from the pool in time (busy, or the
+     * server is down), a connection broke (SQLSTATE class 08) or the server is shutting down or starting
+     * (57P01-57P03). Not the client's fault and not a bug: 503, retry.
+     */
+    static boolean databaseUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException) {
                 return true;
             }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
+                return true;
+            }
         }
         return false;
+    }
+
+    /** One warning per interval at most, counting the rest: an outage fails every request, not one. */
+    private static final class Warnings {
+        private static final long INTERVAL_NANOS = 10_000_000_000L;
+        private final AtomicLong next = new AtomicLong(System.nanoTime());
+        private final AtomicLong suppressed = new AtomicLong();
+
+        void log(Throwable failure) {
+            long now = System.nanoTime();
+            long due = next.get();
+            if (now - due < 0 || !next.compareAndSet(due, now + INTERVAL_NANOS)) {
+                suppressed.incrementAndGet();
+                return;
+            }
+            long others = suppressed.getAndSet(0);
+            LOG.log(System.Logger.Level.WARNING, "Database unavailable, answering 503: " + failure.getMessage()
+                    + (others > 0 ? " (and " + others + " more in the last interval)" : ""));
+        }
     }
 
     /**
