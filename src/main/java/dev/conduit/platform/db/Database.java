@@ -2,9 +2,18 @@ package dev.conduit.platform.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
@@ -12,15 +21,46 @@ import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementExceptions;
 
-/** The connection pool and the JDBI entry point every store uses. */
+/**
+ * The connection pool and the JDBI entry point every store uses. While the database is down, HikariCP's
+ * connection maker waits longer and longer between attempts (up to 5 s), and keeps that pace once the database is
+ * back: so when the pool has lost every connection, a watcher tries one connection of its own every
+ * {@value #WATCH_MILLIS} ms, and once that gets through, a new pool (which connects at once) takes the old one's
+ * place. Meanwhile a circuit breaker spares requests the pool's wait: once most recent attempts to get a
+ * connection failed for want of a database, the next ones fail at once (503) for a second, then a few are let
+ * through to see whether it is back.
+ */
 public final class Database implements AutoCloseable {
-    private final HikariDataSource pool;
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+    private static final long WATCH_MILLIS = 250;
+
+    private final Supplier<HikariConfig> settings;
+    private final DatabaseTarget target;
+    private final Timeouts timeouts;
     private final StatementListener listener;
+    private volatile HikariDataSource pool;
+    private volatile MeterRegistry metrics;
+    private volatile boolean closed;
+    private final CircuitBreaker breaker = CircuitBreaker.of("database", CircuitBreakerConfig.custom()
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .slidingWindowSize(20)
+            .minimumNumberOfCalls(10)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(Duration.ofSeconds(1))
+            .permittedNumberOfCallsInHalfOpenState(3)
+            .recordException(Database::unavailable)
+            .writableStackTraceEnabled(false)
+            .build());
     private Jdbi jdbi;
 
-    private Database(HikariDataSource pool, StatementListener listener) {
-        this.pool = pool;
+    private Database(Supplier<HikariConfig> settings, DatabaseTarget target, Timeouts timeouts,
+                     StatementListener listener) {
+        this.settings = settings;
+        this.target = target;
+        this.timeouts = timeouts;
         this.listener = listener;
+        this.pool = new HikariDataSource(settings.get());
+        Thread.ofVirtual().name("database-watch").start(this::watch);
     }
 
     /**
@@ -39,6 +79,10 @@ public final class Database implements AutoCloseable {
 
     /** Opens a pool of {@code size} connections to {@code target}; {@code listener} hears of every statement. */
     public static Database connect(DatabaseTarget target, int size, Timeouts timeouts, StatementListener listener) {
+        return new Database(() -> settings(target, size, timeouts), target, timeouts, listener);
+    }
+
+    private static HikariConfig settings(DatabaseTarget target, int size, Timeouts timeouts) {
         var hikari = new HikariConfig();
         hikari.setPoolName("conduit");
         hikari.setJdbcUrl(target.jdbcUrl());
@@ -59,12 +103,68 @@ public final class Database implements AutoCloseable {
         hikari.addDataSourceProperty("ApplicationName", "conduit");
         // sends the application name in the start-up packet instead of a SET after login (the schema needs 10+)
         hikari.addDataSourceProperty("assumeMinServerVersion", "10");
-        return new Database(new HikariDataSource(hikari), listener);
+        return hikari;
     }
 
     /** From now on the pool reports its connections (active, idle, pending) and acquire times to {@code metrics}. */
-    public void reportTo(MeterRegistry metrics) {
+    public synchronized void reportTo(MeterRegistry metrics) {
+        this.metrics = metrics;
         pool.setMetricRegistry(metrics);
+    }
+
+    private void watch() {
+        boolean connected = false;
+        while (!closed) {
+            try {
+                Thread.sleep(WATCH_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            var state = pool.getHikariPoolMXBean();
+            if (state == null || state.getTotalConnections() > 0) {
+                connected = connected || state != null;
+                continue;
+            }
+            if (connected && reachable()) {
+                replacePool();
+                connected = false;
+            }
+        }
+    }
+
+    private boolean reachable() {
+        var properties = new Properties();
+        target.user().ifPresent(user -> properties.setProperty("user", user));
+        target.password().ifPresent(password -> properties.setProperty("password", password));
+        properties.setProperty("connectTimeout", "1");
+        properties.setProperty("loginTimeout", "1");
+        properties.setProperty("socketTimeout", "1");
+        try (Connection probe = DriverManager.getConnection(target.jdbcUrl(), properties)) {
+            return probe.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The new pool serves from now on; the old one is closed once its last waiters have had their answer (a 503
+     * after the pool's wait), so no request sees a closed pool; its metrics pass to the new one then.
+     */
+    private void replacePool() {
+        var old = pool;
+        pool = new HikariDataSource(settings.get());
+        LOG.log(System.Logger.Level.INFO, "The database answers again: a new connection pool replaces the old one");
+        try {
+            Thread.sleep(timeouts.poolWait().toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            old.close();
+            if (metrics != null && !closed) {
+                pool.setMetricRegistry(metrics);
+            }
+        }
     }
 
     /**
@@ -73,7 +173,8 @@ public final class Database implements AutoCloseable {
      */
     public synchronized Jdbi jdbi() {
         if (jdbi == null) {
-            jdbi = Jdbi.create(pool);
+            // the pool of the moment: a new one may replace it after an outage
+            jdbi = Jdbi.create(this::connection);
             // exception messages leave out SQL and bound values: those are emails, bios and password hashes
             jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
             jdbi.getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
@@ -93,12 +194,48 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    /** A connection from the pool of the moment, unless the breaker is open (then {@link CallNotPermittedException}). */
+    private Connection connection() throws SQLException {
+        if (!breaker.tryAcquirePermission()) {
+            throw CallNotPermittedException.createCallNotPermittedException(breaker);
+        }
+        long start = System.nanoTime();
+        try {
+            Connection connection = pool.getConnection();
+            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return connection;
+        } catch (SQLException | RuntimeException e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Whether {@code failure} says the database did not answer in time or at all: no connection came free from the
+     * pool in time (busy, or the server is down), a connection broke (SQLSTATE class 08), the server is shutting
+     * down or starting (57P01-57P03), or the breaker is open. Not the client's fault and not a bug: retry.
+     */
+    public static boolean unavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof CallNotPermittedException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The pool of the moment (start-up's schema step, restores). */
     public DataSource dataSource() {
         return pool;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         pool.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.conduit.platform.http;
 
+import dev.conduit.platform.db.Database;
 import dev.conduit.platform.domain.Failure;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
@@ -10,8 +11,6 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,7 +55,7 @@ public final class ErrorResponses {
     static void handle(ServerRequest req, ServerResponse res, Throwable failure) {
         if (failure instanceof Failure known) {
             send(req, res, known);
-        } else if (databaseUnavailable(failure)) {
+        } else if (Database.unavailable(failure)) {
             DATABASE_WARNINGS.log(failure);
             send(req, res, new Failure.Overloaded());
         } else if (failure instanceof RequestException http && http.status().code() < 500) {
@@ -99,24 +98,6 @@ public final class ErrorResponses {
 
     private static Map<String, Map<String, List<String>>> body(String field, String message) {
         return Map.of("errors", Map.of(field, List.of(message)));
-    }
-
-    /**
-     * The database did not answer in time or at all: no connection came free from the pool in time (busy, or the
-     * server is down), a connection broke (SQLSTATE class 08) or the server is shutting down or starting
-     * (57P01-57P03). Not the client's fault and not a bug: 503, retry.
-     */
-    static boolean databaseUnavailable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** One warning per interval at most, counting the rest: an outage fails every request, not one. */

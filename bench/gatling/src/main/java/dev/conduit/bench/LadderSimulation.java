@@ -129,11 +129,18 @@ public class LadderSimulation extends Simulation {
         out.put("refused", answers.stream().filter(a -> a[1] == 503).count());
         out.put("failed", answers.stream().filter(a -> a[1] == 0).count());
         out.put("errors_5xx", answers.stream().filter(a -> a[1] >= 500 && a[1] != 503).count());
-        for (var p : Map.of("p50", 0.50, "p90", 0.90, "p99", 0.99, "max", 1.0).entrySet()) {
-            out.put(p.getKey(), times.length == 0 ? null
-                    : times[(int) Math.min(times.length - 1, Math.ceil(p.getValue() * times.length) - 1)]);
-        }
+        percentiles(out, "", times);
+        // how long a refusal took: early and cheap, or only after a wait
+        percentiles(out, "refused_", answers.stream().filter(a -> a[1] == 503).mapToLong(a -> a[2]).sorted().toArray());
         return out;
+    }
+
+    private static void percentiles(Map<String, Object> out, String prefix, long[] sorted) {
+        for (var p : List.of(Map.entry("p50", 0.50), Map.entry("p90", 0.90), Map.entry("p99", 0.99),
+                Map.entry("max", 1.0))) {
+            out.put(prefix + p.getKey(), sorted.length == 0 ? null
+                    : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p.getValue() * sorted.length) - 1)]);
+        }
     }
 
     @Override
