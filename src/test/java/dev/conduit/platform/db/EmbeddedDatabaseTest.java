@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.generic.GenericType;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedDatabaseTest {
@@ -30,6 +31,22 @@ class EmbeddedDatabaseTest {
 
         assertThat(superuser).isFalse();
         assertThat(owner).isEqualTo("conduit");
+    }
+
+    /**
+     * An answer goes out after its commit, and the commit waits for its WAL to reach the disk: an acknowledged write
+     * survives a crash of the machine, not only of the processes (CrashTest kills those).
+     */
+    @Test
+    void aCommitReachesTheDiskBeforeItIsAcknowledged() {
+        assumeTrue(System.getenv("DATABASE_URL") == null, "only the embedded server's settings are ours");
+        var settings = TestServer.database().withHandle(h -> h.createQuery("""
+                select name, setting from pg_settings where name in ('fsync', 'synchronous_commit', 'full_page_writes')
+                """).setMapKeyColumn("name").setMapValueColumn("setting")
+                .collectInto(new GenericType<Map<String, String>>() { }));
+
+        assertThat(settings).containsExactlyInAnyOrderEntriesOf(
+                Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on"));
     }
 
     /**
