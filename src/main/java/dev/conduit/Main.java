@@ -330,6 +330,7 @@ public final class Main {
                 // blocking sockets: an idle connection then holds one 8 KB buffer, not NIO's two (measured 13 KB
                 // per idle connection against 28 KB, at the same throughput)
                 .useNio(false)
+                // also makes Helidon read a connection's first bytes before taking it up (see the class)
                 .addConnectionSelector(new ConnectionsPerAddress(config.maxConnectionsPerAddress(), addresses))
                 .directHandlers(jsonDirectHandlers())
                 .routing(routing -> {

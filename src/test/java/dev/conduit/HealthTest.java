@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.platform.db.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -138,5 +142,46 @@ class HealthTest {
         assertThat(failures).isEmpty();
         assertThat(closedByServer).as("every connection was closed by the server after an answer").hasValue(clients);
         assertThat(answered.get()).isGreaterThan(clients);
+    }
+
+    /**
+     * A client that connected just before the port closed sends its request just after: the server had accepted the
+     * connection, so it answers it (and closes it, as while draining) instead of closing it as an idle one.
+     */
+    @Test
+    void aConnectionOpenedJustBeforeThePortClosesIsServed() throws Exception {
+        Path dataDir = TestServer.newDataDir();
+        var env = new HashMap<>(TestServer.environment(dataDir));
+        env.put("SHUTDOWN_DRAIN_SECONDS", "1");
+        Main app = Main.start(Config.from(env), sql -> { });
+        var address = new InetSocketAddress("127.0.0.1", app.port());
+        try (var late = new Socket()) {
+            late.setSoTimeout(10_000);
+            Thread stopper = Thread.ofVirtual().start(app::stop);
+            late.connect(address);
+            awaitRefused(address);
+            late.getOutputStream().write("GET /api/tags HTTP/1.1\r\nHost: conduit\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(late.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+            stopper.join();
+        } finally {
+            app.stop();
+            TestServer.deleteTree(dataDir);
+        }
+    }
+
+    /** Returns once connecting to {@code address} is refused (probing while the drain runs, for up to 10 s). */
+    private static void awaitRefused(InetSocketAddress address) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (var probe = new Socket()) {
+                probe.connect(address, 1_000);
+            } catch (ConnectException e) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the port did not close");
     }
 }

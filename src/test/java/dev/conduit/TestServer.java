@@ -89,12 +89,23 @@ public final class TestServer {
         return environment(dataDir, target());
     }
 
-    /** The environment of a Conduit on an embedded database of its own, in {@code dataDir}. */
+    /**
+     * The environment of a Conduit on an embedded database of its own, in {@code dataDir} (the shared server need not
+     * run for it).
+     */
     public static Map<String, String> embeddedEnvironment(Path dataDir) {
-        var env = new HashMap<>(environment(dataDir));
-        env.remove("DATABASE_URL");
-        env.remove("DATABASE_USER");
-        env.remove("DATABASE_PASSWORD");
+        var env = new HashMap<String, String>();
+        env.put("HOST", "127.0.0.1");
+        env.put("PORT", "0");
+        env.put("DATA_DIR", dataDir.toString());
+        env.put("JWT_SECRET", JWT_SECRET);
+        env.put("SHUTDOWN_GRACE_SECONDS", "5");
+        // tests stop servers often; the drain has a test of its own
+        env.put("SHUTDOWN_DRAIN_SECONDS", "0");
+        // servers of a test run side by side; each its own management port
+        env.put("MANAGEMENT_PORT", "0");
+        // the logs' own test turns them on; elsewhere they would only fill the test output
+        env.put("ACCESS_LOG", "off");
         return env;
     }
 
@@ -113,21 +124,10 @@ public final class TestServer {
 
     /** The environment of a server with its own data folder, on the database {@code shared}. */
     static Map<String, String> environment(Path dataDir, DatabaseTarget shared) {
-        var env = new HashMap<String, String>();
+        var env = embeddedEnvironment(dataDir);
         env.put("DATABASE_URL", shared.jdbcUrl());
         shared.user().ifPresent(user -> env.put("DATABASE_USER", user));
         shared.password().ifPresent(password -> env.put("DATABASE_PASSWORD", password));
-        env.put("HOST", "127.0.0.1");
-        env.put("PORT", "0");
-        env.put("DATA_DIR", dataDir.toString());
-        env.put("JWT_SECRET", JWT_SECRET);
-        env.put("SHUTDOWN_GRACE_SECONDS", "5");
-        // tests stop servers often; the drain has a test of its own
-        env.put("SHUTDOWN_DRAIN_SECONDS", "0");
-        // servers of a test run side by side; each its own management port
-        env.put("MANAGEMENT_PORT", "0");
-        // the logs' own test turns them on; elsewhere they would only fill the test output
-        env.put("ACCESS_LOG", "off");
         return env;
     }
 

@@ -22,6 +22,7 @@ import java.util.Deque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -287,10 +288,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
         this.maxConnections = maxConnections;
         // The data directory lock guarantees no live Conduit owns this cluster: a server still running on it
         // was left by a process that was killed, and is stopped before ours starts.
-        if (Files.exists(clusterDir.resolve("postmaster.pid"))
-                && runAsOwner(List.of("pg_ctl", "-D", clusterDir.toString(), "status")).succeeded()) {
-            LOG.log(System.Logger.Level.WARNING, "Stopping an embedded PostgreSQL left running by an earlier process");
-            run(List.of("pg_ctl", "-D", clusterDir.toString(), "-m", "fast", "-w", "stop"));
+        if (Files.exists(clusterDir.resolve("postmaster.pid"))) {
+            if (runAsOwner(List.of("pg_ctl", "-D", clusterDir.toString(), "status")).succeeded()) {
+                LOG.log(System.Logger.Level.WARNING,
+                        "Stopping an embedded PostgreSQL left running by an earlier process");
+                run(List.of("pg_ctl", "-D", clusterDir.toString(), "-m", "fast", "-w", "stop"));
+            } else {
+                killOrphans();
+            }
         }
         // Sized for a small server on an SSD; durability (fsync, synchronous_commit) stays at PostgreSQL's
         // defaults. JIT compilation costs more than it saves on Conduit's short, indexed queries.
@@ -302,6 +307,39 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 "-o", options, "-w", "-t", "120", "start"));
         LOG.log(System.Logger.Level.INFO, "Embedded PostgreSQL listening on 127.0.0.1:" + port
                 + ", data in " + clusterDir);
+    }
+
+    /**
+     * A postmaster that was killed leaves its other processes running until they notice (a backend busy with a long
+     * query notices when it ends), and while they hold its shared memory a new server refuses to start ("pre-existing
+     * shared memory block is still in use"). Nobody can receive their work any more (their postmaster is gone and no
+     * Conduit holds the data directory), so they are killed; recovery keeps what they had committed.
+     */
+    private void killOrphans() throws IOException {
+        Path cluster = clusterDir.toRealPath();
+        var orphans = ProcessHandle.allProcesses().filter(process -> runsIn(process, cluster)).toList();
+        if (orphans.isEmpty()) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "Killing " + orphans.size() + " processes of an embedded PostgreSQL"
+                + " whose postmaster died: " + orphans.stream().map(ProcessHandle::pid).toList());
+        orphans.forEach(ProcessHandle::destroyForcibly);
+        for (var orphan : orphans) {
+            // if one outlives this, PostgreSQL's start refuses and says why
+            orphan.onExit().completeOnTimeout(orphan, 10, TimeUnit.SECONDS).join();
+        }
+    }
+
+    /** A PostgreSQL process of {@code cluster}: every one works in its data directory (the postmaster's, inherited). */
+    private static boolean runsIn(ProcessHandle process, Path cluster) {
+        if (!process.info().command().map(command -> command.endsWith("/postgres")).orElse(false)) {
+            return false;
+        }
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd")).equals(cluster);
+        } catch (IOException e) {
+            return false; // gone meanwhile, or not ours to look at
+        }
     }
 
     private void run(List<String> command) throws IOException {

@@ -19,6 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * of the process's file handles and connection slots; trusted proxies (which carry every client's connections) are
  * not capped. A connection is counted once its first request arrives (Helidon picks the protocol then); one over
  * the cap gets 429 and is closed.
+ * <p>
+ * Being a second selector beside Helidon's own HTTP/1.1 one also makes Helidon read a new connection's first bytes
+ * before taking it up (with a single selector it takes it up at once). A stop closes every connection waiting for a
+ * request, as it does an idle keep-alive one; a connection accepted just before the port closed would be one too,
+ * though its client has sent, or is about to send, its first request. Not yet taken up, it is left alone by the
+ * stop and served within the grace period (HealthTest: a connection opened just before the port closes).
  */
 public final class ConnectionsPerAddress implements ServerConnectionSelector {
     private static final byte[] REFUSAL = ("HTTP/1.1 429 Too Many Requests\r\n"
