@@ -31,7 +31,7 @@ import java.util.function.Function;
  * scheduled duration: bench/run's achieved rate and the client's CPU per step come from them). Requests are named
  * after their step, so Gatling's stats are per step. A step with {@code "answers": true} (the overload scenario's)
  * also keeps every answer's status and time, and the windows file gets its own counts and percentiles, overall and
- * per second: answers (anything but 503), refusals (503) and failures (no answer) apart, since Gatling's table
+ * per second: answers (anything but 503 and 429), refusals (503, 429) and failures (no answer) apart, since Gatling's table
  * mixes the quick refusals into the latencies of the accepted requests.
  */
 public class LadderSimulation extends Simulation {
@@ -123,16 +123,22 @@ public class LadderSimulation extends Simulation {
 
     /** Counts and latency percentiles of the answers (not 503), and the refusals (503) and failures, apart. */
     private static Map<String, Object> summary(List<long[]> answers) {
-        var times = answers.stream().filter(a -> a[1] != 0 && a[1] != 503).mapToLong(a -> a[2]).sorted().toArray();
+        var times = answers.stream().filter(a -> a[1] != 0 && !refused(a)).mapToLong(a -> a[2]).sorted().toArray();
         var out = new LinkedHashMap<String, Object>();
         out.put("answered", times.length);
-        out.put("refused", answers.stream().filter(a -> a[1] == 503).count());
+        out.put("refused", answers.stream().filter(LadderSimulation::refused).count());
         out.put("failed", answers.stream().filter(a -> a[1] == 0).count());
         out.put("errors_5xx", answers.stream().filter(a -> a[1] >= 500 && a[1] != 503).count());
         percentiles(out, "", times);
         // how long a refusal took: early and cheap, or only after a wait
-        percentiles(out, "refused_", answers.stream().filter(a -> a[1] == 503).mapToLong(a -> a[2]).sorted().toArray());
+        percentiles(out, "refused_", answers.stream().filter(LadderSimulation::refused).mapToLong(a -> a[2]).sorted()
+                .toArray());
         return out;
+    }
+
+    /** 503 (overloaded) or 429 (a limit of the client's, as the connections of one address) */
+    private static boolean refused(long[] answer) {
+        return answer[1] == 503 || answer[1] == 429;
     }
 
     private static void percentiles(Map<String, Object> out, String prefix, long[] sorted) {
