@@ -30,6 +30,7 @@ import java.util.function.IntSupplier;
  * @param database the external PostgreSQL server ({@code DATABASE_URL}); empty: start an embedded one
  * @param jwtPreviousSecret the secret being rotated out ({@code JWT_PREVIOUS_SECRET}): its tokens are accepted
  *     for {@code jwtPreviousSecretGrace} after the start
+ * @param idempotencyKeyLifetime how long a request's Idempotency-Key and answer are kept for its retries
  */
 public record Config(
         String host,
@@ -43,6 +44,7 @@ public record Config(
         Optional<String> jwtPreviousSecret,
         Duration jwtPreviousSecretGrace,
         int passwordHashConcurrency,
+        Duration idempotencyKeyLifetime,
         int maxRequestBytes,
         Duration shutdownGrace,
         Duration shutdownDrain,
@@ -109,6 +111,8 @@ public record Config(
                 Duration.ofSeconds(reader.integer("JWT_PREVIOUS_SECRET_GRACE_SECONDS", jwtTtlSeconds,
                         new IntRange(0, 31_536_000))),
                 hashConcurrency,
+                // Stripe's choice: a day covers any client's retries, and a month bounds the table
+                Duration.ofHours(reader.integer("IDEMPOTENCY_KEY_HOURS", 24, new IntRange(1, 720))),
                 reader.integer("MAX_REQUEST_BYTES", 1_048_576, new IntRange(1024, 64 * 1_048_576)),
                 Duration.ofSeconds(reader.integer("SHUTDOWN_GRACE_SECONDS", 10, new IntRange(0, 3600))),
                 Duration.ofSeconds(reader.integer("SHUTDOWN_DRAIN_SECONDS", 5, new IntRange(0, 600))),

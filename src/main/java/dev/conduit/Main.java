@@ -17,12 +17,14 @@ import dev.conduit.platform.db.DatabaseTarget;
 import dev.conduit.platform.db.EmbeddedPostgres;
 import dev.conduit.platform.db.Migrations;
 import dev.conduit.platform.db.StatementListener;
+import dev.conduit.platform.idempotency.IdempotencyKeys;
 import dev.conduit.platform.limits.LocalBuckets;
 import dev.conduit.platform.http.Admission;
 import dev.conduit.platform.http.Auth;
 import dev.conduit.platform.http.ClientAddresses;
 import dev.conduit.platform.http.ConnectionsPerAddress;
 import dev.conduit.platform.http.Cors;
+import dev.conduit.platform.http.Idempotency;
 import dev.conduit.platform.http.ErrorResponses;
 import dev.conduit.platform.http.MetricsEndpoint;
 import dev.conduit.platform.http.Observed;
@@ -292,6 +294,11 @@ public final class Main {
         var profiles = new Profiles(jdbi, changes, budget);
         var articles = new Articles(jdbi, profiles, changes, budget);
         var comments = new Comments(jdbi, articles, profiles, changes, budget);
+        // safe retries of the POSTs that create; a request's fingerprint is keyed with the JWT secrets
+        var fingerprintSecrets = Stream.concat(Stream.of(jwtSecret),
+                config.jwtPreviousSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).stream()).toList();
+        var idempotency = new Idempotency(
+                new IdempotencyKeys(jdbi, config.idempotencyKeyLifetime(), fingerprintSecrets));
         caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches())
                 .flatMap(List::stream).toList();
         metrics = metricsReady.join();
@@ -351,10 +358,10 @@ public final class Main {
                     routing.addFilter(rateLimits);
                     routing.addFilter(new Admission(config.admissionLimit(), config.admissionWait(), metrics));
                     api.register(routing,
-                            new UserRoutes(users, auth, rateLimits),
+                            new UserRoutes(users, auth, rateLimits, idempotency),
                             new ProfileRoutes(profiles, auth),
-                            new ArticleRoutes(articles, auth),
-                            new CommentRoutes(comments, auth),
+                            new ArticleRoutes(articles, auth, idempotency),
+                            new CommentRoutes(comments, auth, idempotency),
                             docs.api());
                     healthRoutes.register(routing, new HealthRoutes(health));
                     docsRoutes.register(routing, docs.page());

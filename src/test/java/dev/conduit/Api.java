@@ -83,6 +83,11 @@ public final class Api {
         return send("POST", path, body, token);
     }
 
+    /** A POST with headers of its own (an Idempotency-Key, say) besides the token's. */
+    public Response post(String path, Object body, String token, Map<String, String> headers) {
+        return send("POST", path, body, token, headers);
+    }
+
     public Response put(String path, Object body, String token) {
         return send("PUT", path, body, token);
     }
@@ -92,9 +97,17 @@ public final class Api {
     }
 
     public Response send(String method, String path, Object body, String token) {
+        return send(method, path, body, token, Map.of());
+    }
+
+    private Response send(String method, String path, Object body, String token, Map<String, String> headers) {
         try {
             String raw = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
-            return raw(method, path, raw, token == null ? Map.of() : Map.of("Authorization", "Token " + token));
+            var all = new LinkedHashMap<>(headers);
+            if (token != null) {
+                all.put("Authorization", "Token " + token);
+            }
+            return raw(method, path, raw, all);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

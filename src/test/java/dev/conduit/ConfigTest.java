@@ -35,6 +35,7 @@ class ConfigTest {
         assertThat(config.maxRequestBytes()).isEqualTo(1_048_576);
         assertThat(config.databasePoolSize()).isEqualTo(Runtime.getRuntime().availableProcessors() * 2 + 1);
         assertThat(config.shutdownDrain()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.idempotencyKeyLifetime()).isEqualTo(Duration.ofHours(24));
         assertThat(config.logFormat()).isEqualTo(ConsoleLog.Format.TEXT);
         assertThat(config.accessLog()).isTrue();
         assertThat(config.metrics()).isTrue();
@@ -69,6 +70,8 @@ class ConfigTest {
         assertThat(config.jwtTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(config.databasePoolSize()).isEqualTo(7);
         assertThat(Config.from(Map.of("SHUTDOWN_DRAIN_SECONDS", "0")).shutdownDrain()).isZero();
+        assertThat(Config.from(Map.of("IDEMPOTENCY_KEY_HOURS", "72")).idempotencyKeyLifetime())
+                .isEqualTo(Duration.ofDays(3));
         var observed = Config.from(Map.of("LOG_FORMAT", "JSON", "ACCESS_LOG", "off", "METRICS", "false",
                 "MANAGEMENT_HOST", "0.0.0.0", "MANAGEMENT_PORT", "9100"));
         assertThat(observed.logFormat()).isEqualTo(ConsoleLog.Format.JSON);
@@ -109,6 +112,9 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.from(Map.of("SHUTDOWN_DRAIN_SECONDS", "-1")))
                 .isInstanceOf(Config.InvalidConfig.class)
                 .hasMessage("SHUTDOWN_DRAIN_SECONDS must be an integer from 0 to 600, got '-1'");
+        assertThatThrownBy(() -> Config.from(Map.of("IDEMPOTENCY_KEY_HOURS", "0")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("IDEMPOTENCY_KEY_HOURS must be an integer from 1 to 720, got '0'");
         assertThatThrownBy(() -> Config.from(Map.of("LOG_FORMAT", "xml")))
                 .isInstanceOf(Config.InvalidConfig.class)
                 .hasMessage("LOG_FORMAT must be text or json, got 'xml'");

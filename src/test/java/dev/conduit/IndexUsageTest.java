@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,12 @@ class IndexUsageTest {
         api.get("/articles/" + slug + "/comments", author.token());
         api.delete("/articles/" + slug + "/comments/" + comment, reader.token());
         api.get("/tags");
+        // an Idempotency-Key's claim, its answer, a retry's replay, and a refused request's release
+        var keyed = Map.of("Idempotency-Key", Api.unique("idx"));
+        var article = wrap("article", "title", Api.unique("Keyed"), "description", "d", "body", "b");
+        api.post("/articles", article, author.token(), keyed);
+        api.post("/articles", article, author.token(), keyed);
+        api.post("/articles", wrap("article", "title", ""), author.token(), Map.of("Idempotency-Key", Api.unique("idx")));
         api.delete("/profiles/" + username + "/follow", reader.token());
         api.delete("/articles/" + slug, author.token());
     }

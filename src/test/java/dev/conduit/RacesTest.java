@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -120,6 +121,23 @@ class RacesTest {
         assertThat(api.get("/articles?author=" + author.username()).at("/articlesCount").asInt()).isEqualTo(1);
         String finalSlug = api.get("/articles?author=" + author.username()).text("/articles/0/slug");
         assertThat(api.get("/articles/" + finalSlug).status()).isEqualTo(200);
+    }
+
+    @Test
+    void sameIdempotencyKeyAtOnceCreatesOnceAndEveryOtherAnswerIsItsReplayOrA409() {
+        var author = api.register("idemrace");
+        var headers = Map.of("Idempotency-Key", Api.unique("race"));
+        var article = wrap("article", "title", Api.unique("Retried at once"), "description", "d", "body", "b");
+
+        var results = race(i -> () -> api.post("/articles", article, author.token(), headers));
+
+        assertThat(statuses(results)).containsOnly(201, 409);
+        var created = results.stream().filter(r -> r.status() == 201).toList();
+        assertThat(created.stream().filter(r -> r.headers().firstValue("Idempotent-Replayed").isEmpty())).hasSize(1);
+        assertThat(created.stream().map(Api.Response::body).distinct()).hasSize(1);
+        results.stream().filter(r -> r.status() == 409).forEach(r -> r.assertError(409, "Idempotency-Key",
+                "is in use by a request still running, retry shortly"));
+        assertThat(api.get("/articles?author=" + author.username()).at("/articlesCount").asInt()).isEqualTo(1);
     }
 
     private static List<Api.Response> race(IntFunction<Callable<Api.Response>> racer) {

@@ -2,6 +2,7 @@ package dev.conduit.articles;
 
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.http.Auth;
+import dev.conduit.platform.http.Idempotency;
 import dev.conduit.platform.http.Json;
 import dev.conduit.platform.http.JsonBody;
 import dev.conduit.platform.http.Params;
@@ -12,7 +13,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
 
 /** {@code /articles}, {@code /articles/feed}, {@code /articles/{slug}}, its {@code /favorite}, and {@code /tags}. */
-public record ArticleRoutes(Articles articles, Auth auth) implements RouteTable.Group {
+public record ArticleRoutes(Articles articles, Auth auth, Idempotency idempotency) implements RouteTable.Group {
     @Override
     public void routes(RouteTable.Paths paths) {
         paths.path("/articles", on -> on.get(this::list).post(this::create))
@@ -42,10 +43,11 @@ public record ArticleRoutes(Articles articles, Auth auth) implements RouteTable.
 
     private void create(ServerRequest req, ServerResponse res) {
         long author = auth.required(req).userId();
-        var body = JsonBody.read(req, "article");
-        var draft = new ArticleDraft(body.text("title"), body.text("description"), body.text("body"),
-                body.textList("tagList"));
-        Json.send(req, res, Status.CREATED_201, Map.of("article", articles.create(author, draft)));
+        idempotency.create(req, res, author, "article", body -> {
+            var draft = new ArticleDraft(body.text("title"), body.text("description"), body.text("body"),
+                    body.textList("tagList"));
+            return Map.of("article", articles.create(author, draft));
+        });
     }
 
     private void update(ServerRequest req, ServerResponse res) {

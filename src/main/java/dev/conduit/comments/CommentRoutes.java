@@ -1,8 +1,8 @@
 package dev.conduit.comments;
 
 import dev.conduit.platform.http.Auth;
+import dev.conduit.platform.http.Idempotency;
 import dev.conduit.platform.http.Json;
-import dev.conduit.platform.http.JsonBody;
 import dev.conduit.platform.http.Params;
 import dev.conduit.platform.http.RouteTable;
 import io.helidon.http.Status;
@@ -11,7 +11,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
 
 /** {@code /articles/{slug}/comments} and {@code /articles/{slug}/comments/{id}}. */
-public record CommentRoutes(Comments comments, Auth auth) implements RouteTable.Group {
+public record CommentRoutes(Comments comments, Auth auth, Idempotency idempotency) implements RouteTable.Group {
     @Override
     public void routes(RouteTable.Paths paths) {
         paths.path("/articles/{slug}/comments", on -> on.get(this::list).post(this::add))
@@ -25,9 +25,8 @@ public record CommentRoutes(Comments comments, Auth auth) implements RouteTable.
 
     private void add(ServerRequest req, ServerResponse res) {
         long author = auth.required(req).userId();
-        var body = JsonBody.read(req, "comment");
-        var comment = comments.add(author, Params.path(req, "slug"), body.text("body"));
-        Json.send(req, res, Status.CREATED_201, Map.of("comment", comment));
+        idempotency.create(req, res, author, "comment",
+                body -> Map.of("comment", comments.add(author, Params.path(req, "slug"), body.text("body"))));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {

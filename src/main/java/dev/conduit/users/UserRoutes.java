@@ -1,17 +1,18 @@
 package dev.conduit.users;
 
 import dev.conduit.platform.http.Auth;
+import dev.conduit.platform.http.Idempotency;
 import dev.conduit.platform.http.Json;
 import dev.conduit.platform.http.JsonBody;
 import dev.conduit.platform.http.RateLimits;
 import dev.conduit.platform.http.RouteTable;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
 
 /** {@code /users}, {@code /users/login} and {@code /user}. */
-public record UserRoutes(Users users, Auth auth, RateLimits limits) implements RouteTable.Group {
+public record UserRoutes(Users users, Auth auth, RateLimits limits, Idempotency idempotency)
+        implements RouteTable.Group {
     @Override
     public void routes(RouteTable.Paths paths) {
         paths.path("/users", on -> on.post(this::register))
@@ -21,9 +22,8 @@ public record UserRoutes(Users users, Auth auth, RateLimits limits) implements R
 
     private void register(ServerRequest req, ServerResponse res) {
         limits.registration(req);
-        var body = JsonBody.read(req, "user");
-        var user = users.register(body.text("username"), body.text("email"), body.text("password"));
-        Json.send(req, res, Status.CREATED_201, Map.of("user", user));
+        idempotency.create(req, res, Idempotency.NO_ACCOUNT, "user", body -> Map.of("user",
+                users.register(body.text("username"), body.text("email"), body.text("password"))));
     }
 
     private void login(ServerRequest req, ServerResponse res) {

@@ -22,14 +22,15 @@ class CorsTest {
         var res = api.raw("OPTIONS", "/articles/some-slug", null, Map.of(
                 "Origin", "http://localhost:4200",
                 "Access-Control-Request-Method", "PUT",
-                "Access-Control-Request-Headers", "authorization,content-type"));
+                "Access-Control-Request-Headers", "authorization,content-type,idempotency-key"));
 
         assertThat(res.status()).isEqualTo(204);
         assertThat(res.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
         assertThat(res.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(
                 methods -> assertThat(methods).contains("PUT", "DELETE"));
         assertThat(res.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(
-                headers -> assertThat(headers).containsIgnoringCase("authorization").containsIgnoringCase("content-type"));
+                headers -> assertThat(headers).containsIgnoringCase("authorization").containsIgnoringCase("content-type")
+                        .containsIgnoringCase("idempotency-key"));
     }
 
     @Test
@@ -38,7 +39,8 @@ class CorsTest {
         var error = api.raw("GET", "/user", null, Map.of("Origin", "http://localhost:4200"));
 
         assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
-        assertThat(ok.headers().firstValue("Access-Control-Expose-Headers")).contains("X-Request-Id");
+        assertThat(ok.headers().firstValue("Access-Control-Expose-Headers")).hasValueSatisfying(
+                headers -> assertThat(headers.split(", ")).containsExactlyInAnyOrder("X-Request-Id", "Idempotent-Replayed"));
         error.assertError(401, "token", "is missing");
         assertThat(error.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
     }

@@ -69,17 +69,25 @@ public abstract sealed class Failure extends RuntimeException {
         }
     }
 
-    /** A value that must be unique (username, email, slug) belongs to another record already. */
+    /**
+     * A value that must be unique (username, email, slug) belongs to another record already, or is held by another
+     * request still running (an idempotency key).
+     */
     public static final class Conflict extends Failure {
         private final String field;
 
-        private Conflict(String field) {
-            super(field, "has already been taken");
+        private Conflict(String field, String message) {
+            super(field, message);
             this.field = field;
         }
 
         public static Conflict taken(String field) {
-            return new Conflict(field);
+            return new Conflict(field, "has already been taken");
+        }
+
+        /** {@code field}'s value is held by a request that has not finished: retry once it has. */
+        public static Conflict busy(String field) {
+            return new Conflict(field, "is in use by a request still running, retry shortly");
         }
 
         public String field() {

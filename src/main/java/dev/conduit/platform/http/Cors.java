@@ -21,10 +21,10 @@ import java.util.stream.Collectors;
  */
 public final class Cors implements Filter {
     private static final Header ALLOW_HEADERS = HeaderValues.createCached(
-            HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, X-Request-Id");
-    // a page may read the id of an answer, to report it with an error
+            HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, X-Request-Id, Idempotency-Key");
+    // a page may read the id of an answer, to report it with an error, and whether it was a replay
     private static final Header EXPOSE_HEADERS = HeaderValues.createCached(
-            HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "X-Request-Id");
+            HeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "X-Request-Id, Idempotent-Replayed");
     private static final Header MAX_AGE = HeaderValues.createCached(HeaderNames.ACCESS_CONTROL_MAX_AGE, "3600");
     private static final Header ANY_ORIGIN = HeaderValues.createCached(
             HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");

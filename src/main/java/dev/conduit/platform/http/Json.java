@@ -35,28 +35,37 @@ public final class Json {
     public static void send(ServerRequest req, ServerResponse res, Status status, Object body) {
         JsonBuffer json = JsonBuffer.render(body);
         try {
-            boolean compressible = json.size() >= COMPRESS_FROM;
-            boolean gzip = compressible && Encodings.acceptsGzip(req.headers());
-            if (status == Status.OK_200 && req.prologue().method() == Method.GET) {
-                String etag = Encodings.etag(json.bytes(), json.size(), gzip);
-                res.header(HeaderNames.ETAG, etag).header(REVALIDATE);
-                if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> Encodings.matches(tags, etag))
-                        .orElse(false)) {
-                    res.status(Status.NOT_MODIFIED_304).send();
-                    return;
-                }
-            }
-            if (compressible) {
-                res.headers().add(VARY);
-            }
-            res.status(status).header(CONTENT_TYPE);
-            if (gzip) {
-                res.header(GZIPPED).send(Encodings.gzip(json.bytes(), json.size()));
-            } else {
-                res.send(json.bytes(), 0, json.size());
-            }
+            sendRendered(req, res, status, json.bytes(), json.size());
         } finally {
             json.releaseToPool();
+        }
+    }
+
+    /** JSON already rendered ({@link #bytes}), sent as {@link #send} sends what it renders. */
+    static void sendRendered(ServerRequest req, ServerResponse res, Status status, byte[] json) {
+        sendRendered(req, res, status, json, json.length);
+    }
+
+    private static void sendRendered(ServerRequest req, ServerResponse res, Status status, byte[] json, int size) {
+        boolean compressible = size >= COMPRESS_FROM;
+        boolean gzip = compressible && Encodings.acceptsGzip(req.headers());
+        if (status == Status.OK_200 && req.prologue().method() == Method.GET) {
+            String etag = Encodings.etag(json, size, gzip);
+            res.header(HeaderNames.ETAG, etag).header(REVALIDATE);
+            if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> Encodings.matches(tags, etag))
+                    .orElse(false)) {
+                res.status(Status.NOT_MODIFIED_304).send();
+                return;
+            }
+        }
+        if (compressible) {
+            res.headers().add(VARY);
+        }
+        res.status(status).header(CONTENT_TYPE);
+        if (gzip) {
+            res.header(GZIPPED).send(Encodings.gzip(json, size));
+        } else {
+            res.send(json, 0, size);
         }
     }
 

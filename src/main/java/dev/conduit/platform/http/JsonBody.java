@@ -19,7 +19,17 @@ public final class JsonBody {
     }
 
     public static JsonBody read(ServerRequest req, String wrapper) {
-        JsonNode root = req.content().hasEntity() ? Json.parse(req.content().as(byte[].class)) : null;
+        return parse(content(req), wrapper);
+    }
+
+    /** The request's body as sent; empty when it has none. */
+    static byte[] content(ServerRequest req) {
+        return req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+    }
+
+    /** The fields inside {@code wrapper} of a body already read ({@link #content}). */
+    static JsonBody parse(byte[] content, String wrapper) {
+        JsonNode root = Json.parse(content);
         if (root == null || root.isNull()) {
             throw new Failure.Invalid(wrapper, "is missing");
         }
