@@ -48,6 +48,7 @@ import dev.conduit.users.Users;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
 import io.helidon.service.registry.GlobalServiceRegistry;
 import io.helidon.service.registry.ServiceRegistryConfig;
 import io.helidon.service.registry.ServiceRegistryManager;
@@ -356,7 +357,14 @@ public final class Main {
                     });
                     // limits before admission: a refused request takes no admission slot
                     routing.addFilter(rateLimits);
-                    routing.addFilter(new Admission(config.admissionLimit(), config.admissionWait(), metrics));
+                    // Passed by: health probes (a busy node is still alive), and registrations and logins, which
+                    // wait their turn in the password hasher's own bounded queue; holding a slot meanwhile, 64 of
+                    // them filled every slot, and the hashes hold both cores, so a freed slot was taken up late
+                    routing.addFilter(new Admission(config.admissionLimit(), config.admissionWait(), metrics,
+                            req -> req.path().rawPath().startsWith("/health/")
+                                    || req.prologue().method() == Method.POST
+                                    && req.path().rawPath().startsWith("/api/")
+                                    && UserRoutes.PASSWORD_HASHING_POSTS.contains(req.path().rawPath().substring(4))));
                     api.register(routing,
                             new UserRoutes(users, auth, rateLimits, idempotency),
                             new ProfileRoutes(profiles, auth),

@@ -29,7 +29,10 @@ class ConcurrencyLimitTest {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var api = new Api("http://127.0.0.1:" + app.port() + "/api");
             var probes = new Api("http://127.0.0.1:" + app.port() + "/health");
-            try (var holder = bodyNeverSent(app.port())) {
+            var author = api.register("admitted");
+            String slug = api.createArticle(author, Api.unique("Held"), java.util.List.of());
+            String edit = "PUT /api/articles/" + slug + " HTTP/1.1\r\nAuthorization: Token " + author.token() + "\r\n";
+            try (var holder = bodyNeverSent(app.port(), edit)) {
                 long start = System.nanoTime();
                 var refused = api.get("/tags");
                 long waitedMillis = (System.nanoTime() - start) / 1_000_000;
@@ -38,10 +41,13 @@ class ConcurrencyLimitTest {
                 assertThat(waitedMillis).as("waited its turn first").isGreaterThanOrEqualTo(300);
                 assertThat(probes.get("/live").status()).isEqualTo(200);
                 assertThat(probes.get("/ready").status()).isEqualTo(200);
+                // logins wait in the password hasher's queue instead
+                assertThat(api.post("/users/login", wrap("user", "email", author.email(), "password",
+                        author.password()), null).status()).isEqualTo(200);
             }
             // the holder's connection closed: its slot is free again; a request that comes while another holds
             // the slot is served once that one ends, within the wait
-            try (var holder = bodyNeverSent(app.port())) {
+            try (var holder = bodyNeverSent(app.port(), edit)) {
                 var waiting = pool.submit(() -> api.get("/tags"));
                 Thread.sleep(100);
                 assertThat(waiting).isNotDone();
@@ -56,10 +62,13 @@ class ConcurrencyLimitTest {
         }
     }
 
-    /** A request admitted and then left waiting for its body: it holds its admission slot until closed. */
-    private static Socket bodyNeverSent(int port) throws Exception {
+    /**
+     * A request ({@code head}: its request line and any headers) admitted and then left waiting for its body: it
+     * holds its admission slot until closed.
+     */
+    private static Socket bodyNeverSent(int port, String head) throws Exception {
         var socket = new Socket("127.0.0.1", port);
-        socket.getOutputStream().write(("POST /api/users HTTP/1.1\r\nHost: localhost\r\n"
+        socket.getOutputStream().write((head + "Host: localhost\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         Thread.sleep(200); // routed and waiting for the rest of the body

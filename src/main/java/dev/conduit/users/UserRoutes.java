@@ -9,10 +9,14 @@ import dev.conduit.platform.http.RouteTable;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code /users}, {@code /users/login} and {@code /user}. */
 public record UserRoutes(Users users, Auth auth, RateLimits limits, Idempotency idempotency)
         implements RouteTable.Group {
+    /** The POSTs that hash a password (registration, login), relative to the API's base path. */
+    public static final Set<String> PASSWORD_HASHING_POSTS = Set.of("/users", "/users/login");
+
     @Override
     public void routes(RouteTable.Paths paths) {
         paths.path("/users", on -> on.post(this::register))

@@ -12,19 +12,23 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Admission control: at most {@code limit} requests are handled at once; the next ones wait their turn (first come,
  * first served) for at most {@code wait}, then get 503 with {@code Retry-After}. Under an overload the accepted
  * requests keep their latency (the wait plus their own work) and the rest are refused early and cheaply, instead of
- * every request waiting in an ever longer queue. Health probes pass by: a node busy with requests is still alive.
+ * every request waiting in an ever longer queue. Requests {@code passBy} accepts are not counted (health probes: a
+ * node busy with requests is still alive; requests that wait in a bounded queue of their own).
  */
 public final class Admission implements Filter {
     private final Bulkhead slots;
     private final Counter shed;
+    private final Predicate<RoutingRequest> passBy;
 
     /** {@code metrics} present: the refusals are counted there, with the slots in use. */
-    public Admission(int limit, Duration wait, Optional<Metrics> metrics) {
+    public Admission(int limit, Duration wait, Optional<Metrics> metrics, Predicate<RoutingRequest> passBy) {
+        this.passBy = passBy;
         slots = Bulkhead.of("requests", BulkheadConfig.custom()
                 .maxConcurrentCalls(limit)
                 .maxWaitDuration(wait)
@@ -42,7 +46,7 @@ public final class Admission implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (req.path().rawPath().startsWith("/health/")) {
+        if (passBy.test(req)) {
             chain.proceed();
             return;
         }
