@@ -205,7 +205,13 @@ public final class Database implements AutoCloseable {
             breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return connection;
         } catch (SQLException | RuntimeException e) {
-            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            // a pool that still has connections is busy, not cut off from its database: not the breaker's business
+            var state = pool.getHikariPoolMXBean();
+            if (state != null && state.getTotalConnections() > 0) {
+                breaker.releasePermission();
+            } else {
+                breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            }
             throw e;
         }
     }

@@ -7,6 +7,9 @@ import dev.conduit.platform.domain.Failure;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,6 +36,14 @@ public final class PasswordHasher {
     private final Duration maxWait;
     private final LongAdder computed = new LongAdder();
     /**
+     * Where hashes run: a platform thread each (the permits bound how many; a thread costs far less than a hash, and
+     * none is left idle). On a virtual thread a hash (tens of milliseconds of CPU)
+     * would hold its carrier throughout, as virtual threads are never preempted: with as many hashes as carriers,
+     * no other request could run at all, and one holding a database connection would keep it that long. The OS
+     * time-slices platform threads with the carriers.
+     */
+    private final ExecutorService hashers;
+    /**
      * Verified against when the user does not exist, so a miss costs exactly what a wrong password costs: one
      * Argon2id computation of the same parameters. A random salt and random "hash" bytes in the PHC format,
      * not the hash of anything: making it costs no hash (neither at start-up nor at the first such login,
@@ -49,6 +60,8 @@ public final class PasswordHasher {
         this.concurrency = permits.availablePermits();
         this.permits = permits;
         this.maxWait = maxWait;
+        this.hashers = Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().daemon().name("password-hash-", 1).factory());
         this.decoy = "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + PASSES + ",p=" + LANES + "$"
                 + randomBase64(SALT_BYTES) + "$" + randomBase64(HASH_BYTES);
     }
@@ -99,7 +112,15 @@ public final class PasswordHasher {
         }
         try {
             computed.increment();
-            return work.get();
+            return hashers.submit(work::get).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure.Overloaded();
         } finally {
             permits.release();
         }
