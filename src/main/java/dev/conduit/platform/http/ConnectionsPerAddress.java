@@ -45,14 +45,15 @@ public final class ConnectionsPerAddress implements ServerConnectionSelector {
         this.addresses = addresses;
     }
 
+    /** Any bytes: Conduit speaks only HTTP/1.1, whose parser answers what is not (400, 414) better than a close. */
     @Override
     public int bytesToIdentifyConnection() {
-        return http1.bytesToIdentifyConnection();
+        return 0;
     }
 
     @Override
     public Support supports(BufferData data) {
-        return http1.supports(data);
+        return Support.SUPPORTED;
     }
 
     @Override
