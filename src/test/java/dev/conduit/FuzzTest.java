@@ -158,6 +158,7 @@ class FuzzTest {
                 verified++;
                 if (exchange.reply().status() / 100 == 2) {
                     state.learn(exchange.known(), exchange.reply().json());
+                    world().renewed(call, exchange.reply().json());
                 }
             }
             assertRowsConsistent();
@@ -1100,10 +1101,10 @@ class FuzzTest {
             var auth = new EnumMap<Caller, String>(Caller.class);
             users.forEach((caller, user) -> auth.put(caller, "Token " + user.token()));
             auth.put(Caller.ALICE_BEARER, "Bearer " + users.get(Caller.ALICE).token());
-            auth.put(Caller.GHOST, "Token " + tokens(secret, Duration.ofHours(1)).issue(Long.MAX_VALUE));
-            auth.put(Caller.EXPIRED, "Token " + tokens(secret, Duration.ofHours(-1)).issue(alice));
+            auth.put(Caller.GHOST, "Token " + tokens(secret, Duration.ofHours(1)).issue(Long.MAX_VALUE, 0));
+            auth.put(Caller.EXPIRED, "Token " + tokens(secret, Duration.ofHours(-1)).issue(alice, 0));
             auth.put(Caller.FOREIGN_KEY, "Token " + tokens("not the server's key, but long enough for HS256"
-                    .getBytes(UTF_8), Duration.ofHours(1)).issue(alice));
+                    .getBytes(UTF_8), Duration.ofHours(1)).issue(alice, 0));
             auth.put(Caller.ALG_NONE, "Token " + new PlainJWT(claims).serialize());
             auth.put(Caller.TAMPERED, "Token " + alices[0] + "." + bobs[1] + "." + alices[2]);
             auth.put(Caller.GARBAGE, "Token not-a-jwt");
@@ -1114,6 +1115,23 @@ class FuzzTest {
 
         Optional<String> authorization(Caller caller) {
             return Optional.ofNullable(authorizations.get(caller));
+        }
+
+        /**
+         * A password change ends the account's earlier tokens; the PUT /user that made it answers with a new one,
+         * which its account uses from now on (under both schemes for Alice).
+         */
+        void renewed(Call call, JsonNode answer) {
+            String token = answer.path("user").path("token").asText("");
+            if (!call.op().template().equals("/user") || token.isEmpty()
+                    || !(Caller.USERS.contains(call.caller()) || call.caller() == Caller.ALICE_BEARER)) {
+                return;
+            }
+            Caller account = call.caller() == Caller.ALICE_BEARER ? Caller.ALICE : call.caller();
+            authorizations.put(account, "Token " + token);
+            if (account == Caller.ALICE) {
+                authorizations.put(Caller.ALICE_BEARER, "Bearer " + token);
+            }
         }
 
         /** The bare token of one of the accounts. */
