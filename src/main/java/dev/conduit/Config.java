@@ -121,10 +121,11 @@ public record Config(
                 cacheMegabytes,
                 reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)),
                 maxConnections,
-                // enough that a 64-connection client at saturation never waits out the wait (each request waits
-                // for one ahead of it), few enough that the admitted ones share the cores without queueing long
-                reader.integer("ADMISSION_LIMIT", 64, new IntRange(1, 1_000_000)),
-                Duration.ofMillis(reader.integer("ADMISSION_WAIT_MS", 50, new IntRange(0, 60_000))),
+                // more than a 64-connection client at saturation ever has in flight; and a wait long enough to ride
+                // out a pause (a GC, a busy host) at half the saturation rate: with 64 and 50 ms, an open-model
+                // client at 40-75 % of saturation got 503s whenever such a pause came
+                reader.integer("ADMISSION_LIMIT", 128, new IntRange(1, 1_000_000)),
+                Duration.ofMillis(reader.integer("ADMISSION_WAIT_MS", 250, new IntRange(0, 60_000))),
                 // one address may not hold more than a quarter of the connections (nor of the open files)
                 reader.integer("MAX_CONNECTIONS_PER_ADDRESS", Math.max(64, maxConnections / 4),
                         new IntRange(1, 10_000_000)),

@@ -126,14 +126,14 @@ class ConfigTest {
     @Test
     void overloadAndRateLimitsHaveDefaultsAndNameTheirVariableWhenBad() {
         var defaults = Config.from(Map.of("MAX_CONNECTIONS", "1000"));
-        assertThat(defaults.admissionLimit()).isEqualTo(64);
+        assertThat(defaults.admissionLimit()).isEqualTo(128);
         assertThat(defaults.databaseTimeouts()).isEqualTo(Database.Timeouts.DEFAULT);
         assertThat(Config.from(Map.of("DATABASE_WAIT_MS", "300", "DATABASE_SOCKET_TIMEOUT_SECONDS", "30"))
                 .databaseTimeouts()).isEqualTo(new Database.Timeouts(Duration.ofMillis(300), Duration.ofSeconds(30)));
         assertThatThrownBy(() -> Config.from(Map.of("DATABASE_WAIT_MS", "10")))
                 .isInstanceOf(Config.InvalidConfig.class)
                 .hasMessage("DATABASE_WAIT_MS must be an integer from 250 to 600000, got '10'");
-        assertThat(defaults.admissionWait()).isEqualTo(Duration.ofMillis(50));
+        assertThat(defaults.admissionWait()).isEqualTo(Duration.ofMillis(250));
         assertThat(defaults.maxConnectionsPerAddress()).isEqualTo(250);
         assertThat(defaults.trustedProxies()).isEmpty();
         assertThat(defaults.rateLimitExempt()).hasSize(2);
