@@ -5,7 +5,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 
 /**
@@ -29,7 +28,7 @@ public final class ClientAddresses {
         for (int i = forwarded.size() - 1; i >= 0; i--) {
             String[] hops = forwarded.get(i).split(",");
             for (int j = hops.length - 1; j >= 0; j--) {
-                InetAddress hop = literal(hops[j].strip());
+                InetAddress hop = AddressRange.literal(hops[j].strip()).orElse(null);
                 if (hop == null) {
                     return peer; // garbage where an address should be: the proxy's own address is all we know
                 }
@@ -49,13 +48,5 @@ public final class ClientAddresses {
             }
         }
         return false;
-    }
-
-    private static InetAddress literal(String text) {
-        try {
-            return text.matches("[0-9a-fA-F:.]+") ? InetAddress.getByName(text) : null;
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 }

@@ -2,25 +2,34 @@ package dev.conduit.platform.limits;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** An address range: {@code 10.0.0.0/8}, {@code fd00::/8}, or one address. */
 public record AddressRange(byte[] network, int prefix) {
+    private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
+
     public static AddressRange parse(String text) {
         String[] parts = text.strip().split("/", 2);
-        if (!parts[0].matches("[0-9a-fA-F:.]+")) { // literal addresses only: never a DNS lookup
-            throw new IllegalArgumentException("not an IP address: " + parts[0]);
-        }
-        byte[] address;
-        try {
-            address = InetAddress.getByName(parts[0]).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address: " + parts[0]);
-        }
+        byte[] address = literal(parts[0])
+                .orElseThrow(() -> new IllegalArgumentException("not an IP address: " + parts[0])).getAddress();
         int prefix = parts.length == 1 ? address.length * 8 : Integer.parseInt(parts[1]);
         if (prefix < 0 || prefix > address.length * 8) {
             throw new IllegalArgumentException("prefix out of range: " + text);
         }
         return new AddressRange(address, prefix);
+    }
+
+    /** {@code text} as an IPv4 or IPv6 address written out; never a DNS lookup (a name is not an address). */
+    public static Optional<InetAddress> literal(String text) {
+        if (!LITERAL.matcher(text).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByName(text));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
     }
 
     public boolean contains(InetAddress address) {
