@@ -166,6 +166,33 @@ def markdown(r, images):
                           s["latency_ms"]["p99_9"], s["errors"], "**void**: " + s["void_reason"] if s["void"] else "yes"]
                          for s in r["writes"]]), ""]
         lines += ["`favorite` is a toggle: each iteration is a POST then a DELETE, both counted.", ""]
+    ov = r.get("overload")
+    if ov:
+        a, share = ov["accepted"], ov.get("database_cpu_share")
+        lines += ["## Overload (Gatling, fixed rate)", "",
+                  f"- Server on core 0" + (f", its PostgreSQL capped to {share:.0%} of it" if share else "")
+                  + f"; `{ov['scenario']}` saturation so (wrk, answers other than errors): "
+                  f"{ov['saturation_rps']:,.1f}/s",
+                  f"- Offered {ov['offered']:,}/s for {ov['seconds']} s, achieved {ov['achieved']:,}/s"
+                  + (f" (**void**: {ov['void_reason']})" if ov["void"] else ""),
+                  f"- Accepted: {a['answered']:,} (goodput {ov['goodput_rps']:,}/s = {pct(ov['goodput_share'])} of "
+                  f"that saturation), p50 {a['p50']} ms, p90 {a['p90']} ms, **p99 {a['p99']} ms**, max {a['max']} ms",
+                  f"- Refused (503, 429): {a['refused']:,}, p50 {a['refused_p50']} ms, p99 {a['refused_p99']} ms; "
+                  f"failed (no answer): {a['failed']:,}; other 5xx: {a['errors_5xx']:,}",
+                  f"- Before, at {ov['base']['answered']:,} answers: p99 {ov['base']['p99']} ms; after: p99 "
+                  f"{ov['after']['p99']} ms; normal again {ov['back_to_normal_s']} s after the overload",
+                  "- RSS (MB) before / during / after: " + " / ".join(
+                      str((ov["rss_mb"].get(k) or {}).get("peak")) for k in ("base", "overload", "after")), ""]
+        lines += [table(["second", "answered", "refused", "failed", "p50 ms", "p99 ms", "refused p50 ms"],
+                        [[i + 1, p["answered"], p["refused"], p["failed"], p["p50"], p["p99"], p["refused_p50"]]
+                         for i, p in enumerate(ov["overload_per_second"])]), ""]
+    so = r.get("soak")
+    if so:
+        lines += [f"## Soak: `mixed` at {so['rate']:,}/s for {so['minutes']} min", ""]
+        lines += [table(["minute", "RSS MB", "answered", "refused", "failed", "p99 ms (median second)",
+                         "p99 ms (worst second)"],
+                        [[m["minute"], m["rss_mb"], m["answered"], m["refused"], m["failed"], m["p99_median_ms"],
+                          m["p99_max_ms"]] for m in so["per_minute"]]), ""]
     c = r.get("connections")
     if c and c.get("server_died"):
         lines += ["## Many idle connections", "",

@@ -55,6 +55,7 @@ public record Config(
         int maxConnections,
         int admissionLimit,
         Duration admissionWait,
+        Duration admissionOverloadWait,
         int maxConnectionsPerAddress,
         List<AddressRange> trustedProxies,
         List<AddressRange> rateLimitExempt,
@@ -126,6 +127,7 @@ public record Config(
                 // client at 40-75 % of saturation got 503s whenever such a pause came
                 reader.integer("ADMISSION_LIMIT", 128, new IntRange(1, 1_000_000)),
                 Duration.ofMillis(reader.integer("ADMISSION_WAIT_MS", 250, new IntRange(0, 60_000))),
+                Duration.ofMillis(reader.integer("ADMISSION_OVERLOAD_WAIT_MS", 20, new IntRange(0, 60_000))),
                 // one address may not hold more than a quarter of the connections (nor of the open files)
                 reader.integer("MAX_CONNECTIONS_PER_ADDRESS", Math.max(64, maxConnections / 4),
                         new IntRange(1, 10_000_000)),

@@ -80,6 +80,9 @@ import org.slf4j.LoggerFactory;
  * No scanning, no injection: every object is built here with a plain constructor.
  */
 public final class Main {
+    /** The kernel's own cap (net.core.somaxconn) is 4,096 by default. */
+    private static final int LISTEN_BACKLOG = 4096;
+
     /** Helidon's globals ({@link #helidonGlobals}): set up beside the rest of start-up, awaited before listening. */
     private static final CompletableFuture<Void> HELIDON_GLOBALS;
 
@@ -335,6 +338,9 @@ public final class Main {
                 // an 80 MB heap under an open-model overload and killed the listener thread
                 .maxConcurrentRequests(config.maxConcurrentRequests())
                 .maxTcpConnections(config.maxConnections())
+                // a burst of new connections (an open-model client opens one per request once all of its are busy)
+                // overflowed Helidon's 1,024 and the kernel dropped the SYNs: clients retried a second later
+                .backlog(LISTEN_BACKLOG)
                 // blocking sockets: an idle connection then holds one 8 KB buffer, not NIO's two (measured 13 KB
                 // per idle connection against 28 KB, at the same throughput)
                 .useNio(false)
@@ -360,7 +366,8 @@ public final class Main {
                     // Passed by: health probes (a busy node is still alive), and registrations and logins, which
                     // wait their turn in the password hasher's own bounded queue; holding a slot meanwhile, 64 of
                     // them filled every slot, and the hashes hold both cores, so a freed slot was taken up late
-                    routing.addFilter(new Admission(config.admissionLimit(), config.admissionWait(), metrics,
+                    routing.addFilter(new Admission(config.admissionLimit(), config.admissionWait(),
+                            config.admissionOverloadWait(), metrics,
                             req -> req.path().rawPath().startsWith("/health/")
                                     || req.prologue().method() == Method.POST
                                     && req.path().rawPath().startsWith("/api/")

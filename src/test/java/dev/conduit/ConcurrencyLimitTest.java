@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Beyond ADMISSION_LIMIT requests being handled, the next ones wait their turn for ADMISSION_WAIT_MS, then get 503.
+ * Beyond ADMISSION_LIMIT requests being handled, the next ones wait their turn for ADMISSION_WAIT_MS, then get 503;
+ * right after such a refusal, for ADMISSION_OVERLOAD_WAIT_MS only.
  * Beyond MAX_CONCURRENT_REQUESTS requests at once (waiting included), the rest are told at once to retry: 503 in
  * the error format. Beyond MAX_CONNECTIONS open connections, new ones wait to be accepted until one closes.
  */
@@ -39,6 +40,11 @@ class ConcurrencyLimitTest {
                 refused.assertError(503, "server", "is busy, retry shortly");
                 assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
                 assertThat(waitedMillis).as("waited its turn first").isGreaterThanOrEqualTo(300);
+                // one waited in vain: more comes in than the server completes, so the next ones wait the short wait
+                start = System.nanoTime();
+                api.get("/tags").assertError(503, "server", "is busy, retry shortly");
+                assertThat((System.nanoTime() - start) / 1_000_000).as("waited ADMISSION_OVERLOAD_WAIT_MS only")
+                        .isLessThan(200);
                 assertThat(probes.get("/live").status()).isEqualTo(200);
                 assertThat(probes.get("/ready").status()).isEqualTo(200);
                 // logins wait in the password hasher's queue instead
@@ -46,7 +52,7 @@ class ConcurrencyLimitTest {
                         author.password()), null).status()).isEqualTo(200);
             }
             // the holder's connection closed: its slot is free again; a request that comes while another holds
-            // the slot is served once that one ends, within the wait
+            // the slot is served once that one ends, within the wait (no refusal lately: the full wait again)
             try (var holder = bodyNeverSent(app.port(), edit)) {
                 var waiting = pool.submit(() -> api.get("/tags"));
                 Thread.sleep(100);
@@ -55,7 +61,8 @@ class ConcurrencyLimitTest {
                 assertThat(waiting.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
             }
             var scrape = new Api("http://127.0.0.1:" + app.managementPort()).get("/metrics");
-            assertThat(scrape.body()).contains("conduit_requests_shed_total 1.0", "conduit_admission_limit 1.0");
+            assertThat(scrape.body()).contains("conduit_requests_shed_total 2.0", "conduit_admission_limit 1.0",
+                    "conduit_admission_overloaded 0.0");
         } finally {
             app.stop();
             TestServer.deleteTree(dataDir);
@@ -73,6 +80,46 @@ class ConcurrencyLimitTest {
         socket.getOutputStream().flush();
         Thread.sleep(200); // routed and waiting for the rest of the body
         return socket;
+    }
+
+    @Test
+    void theAdmissionLimitFollowsWhatTheServerCompletes() throws Exception {
+        Path dataDir = TestServer.newDataDir();
+        Main app = Main.start(Config.from(TestServer.environment(dataDir)), sql -> { });
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var api = new Api("http://127.0.0.1:" + app.port() + "/api");
+            var scrape = new Api("http://127.0.0.1:" + app.managementPort());
+            // idle: as many as it completes in 25 ms is none, so the floor
+            api.get("/tags");
+            Thread.sleep(250);
+            api.get("/tags");
+            assertThat(limit(scrape)).isEqualTo(16);
+            // busy: 32 clients for a second; it completes far more than 640 a second, so the limit rises
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            var clients = new ArrayList<Future<?>>();
+            for (int i = 0; i < 32; i++) {
+                clients.add(pool.submit(() -> {
+                    while (System.nanoTime() < until) {
+                        assertThat(api.get("/tags").status()).isEqualTo(200);
+                    }
+                    return null;
+                }));
+            }
+            Thread.sleep(700);
+            assertThat(limit(scrape)).isGreaterThan(16).isLessThanOrEqualTo(128);
+            for (var client : clients) {
+                client.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            app.stop();
+            TestServer.deleteTree(dataDir);
+        }
+    }
+
+    private static double limit(Api management) {
+        var line = management.get("/metrics").body().lines()
+                .filter(l -> l.startsWith("conduit_admission_limit ")).findFirst().orElseThrow();
+        return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
     }
 
     @Test

@@ -134,6 +134,7 @@ class ConfigTest {
                 .isInstanceOf(Config.InvalidConfig.class)
                 .hasMessage("DATABASE_WAIT_MS must be an integer from 250 to 600000, got '10'");
         assertThat(defaults.admissionWait()).isEqualTo(Duration.ofMillis(250));
+        assertThat(defaults.admissionOverloadWait()).isEqualTo(Duration.ofMillis(20));
         assertThat(defaults.maxConnectionsPerAddress()).isEqualTo(250);
         assertThat(defaults.trustedProxies()).isEmpty();
         assertThat(defaults.rateLimitExempt()).hasSize(2);
@@ -144,12 +145,14 @@ class ConfigTest {
         assertThat(defaults.loginFailuresPerEmail()).hasToString("10/h");
 
         var set = Config.from(Map.of("RATE_LIMIT_EXEMPT", "none", "TRUSTED_PROXIES", "10.0.0.0/8, ::1",
-                "RATE_LIMIT_LOGIN", "5 / s", "ADMISSION_WAIT_MS", "0", "MAX_CONNECTIONS_PER_ADDRESS", "3"));
+                "RATE_LIMIT_LOGIN", "5 / s", "ADMISSION_WAIT_MS", "0", "MAX_CONNECTIONS_PER_ADDRESS", "3",
+                "ADMISSION_OVERLOAD_WAIT_MS", "5"));
         assertThat(set.rateLimitExempt()).isEmpty();
         assertThat(set.trustedProxies()).hasSize(2);
         assertThat(set.rateLimits().loginPerAddress().requests()).isEqualTo(5);
         assertThat(set.rateLimits().loginPerAddress().period()).isEqualTo(Duration.ofSeconds(1));
         assertThat(set.admissionWait()).isZero();
+        assertThat(set.admissionOverloadWait()).isEqualTo(Duration.ofMillis(5));
         assertThat(set.maxConnectionsPerAddress()).isEqualTo(3);
 
         assertThatThrownBy(() -> Config.from(Map.of("RATE_LIMIT_WRITES", "600/day")))
