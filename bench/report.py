@@ -176,7 +176,8 @@ def markdown(r, images):
                   f"- Offered {ov['offered']:,}/s for {ov['seconds']} s, achieved {ov['achieved']:,}/s"
                   + (f" (**void**: {ov['void_reason']})" if ov["void"] else ""),
                   f"- Accepted: {a['answered']:,} (goodput {ov['goodput_rps']:,}/s = {pct(ov['goodput_share'])} of "
-                  f"that saturation), p50 {a['p50']} ms, p90 {a['p90']} ms, **p99 {a['p99']} ms**, max {a['max']} ms",
+                  f"that saturation), p50 {a['p50']} ms, p90 {a['p90']} ms, **p99 {a['p99']} ms**, max {a['max']} ms"
+                  + (f"; reads p99 {a['reads_p99']} ms, writes p99 {a['writes_p99']} ms" if "reads_p99" in a else ""),
                   f"- Refused (503, 429): {a['refused']:,}, p50 {a['refused_p50']} ms, p99 {a['refused_p99']} ms; "
                   f"failed (no answer): {a['failed']:,}; other 5xx: {a['errors_5xx']:,}",
                   f"- Before, at {ov['base']['answered']:,} answers: p99 {ov['base']['p99']} ms; after: p99 "

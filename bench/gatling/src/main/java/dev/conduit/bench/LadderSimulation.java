@@ -89,7 +89,9 @@ public class LadderSimulation extends Simulation {
         }
         var cases = kinds.entrySet().stream().map(e -> {
             var sent = exec(e.getValue());
-            return onCase(e.getKey()).then(window.answers == null ? sent : sent.exec(session -> keep(window, session)));
+            boolean write = !e.getKey().startsWith("GET");
+            return onCase(e.getKey()).then(window.answers == null ? sent
+                    : sent.exec(session -> keep(window, session, write)));
         }).toList();
         return exec(session -> {
                     window.start.accumulateAndGet(System.currentTimeMillis(), Math::min);
@@ -114,11 +116,21 @@ public class LadderSimulation extends Simulation {
                 .set("token", r.token() == null ? "" : r.token());
     }
 
-    private static Session keep(Window window, Session session) {
+    private static Session keep(Window window, Session session, boolean write) {
         long status = session.contains("status") ? session.getInt("status") : 0;
         long time = session.contains("rt") ? session.getLong("rt") : -1;
-        window.answers.add(new long[] {System.currentTimeMillis(), status, time});
+        window.answers.add(new long[] {System.currentTimeMillis(), status, time, write ? 1 : 0});
         return session.remove("status").remove("rt");
+    }
+
+    /** {@link #summary(List)}, with the answers' percentiles for reads and writes apart. */
+    private static Map<String, Object> summaryByKind(List<long[]> answers) {
+        var out = summary(answers);
+        for (var kind : List.of(Map.entry("reads_", 0L), Map.entry("writes_", 1L))) {
+            percentiles(out, kind.getKey(), answers.stream().filter(a -> a[1] != 0 && !refused(a)
+                    && a[3] == kind.getValue()).mapToLong(a -> a[2]).sorted().toArray());
+        }
+        return out;
     }
 
     /** Counts and latency percentiles of the answers (not 503), and the refusals (503) and failures, apart. */
@@ -160,7 +172,7 @@ public class LadderSimulation extends Simulation {
                 synchronized (w.answers) {
                     answers = List.copyOf(w.answers);
                 }
-                one.put("answers", summary(answers));
+                one.put("answers", summaryByKind(answers));
                 var seconds = new TreeMap<Long, List<long[]>>();
                 answers.forEach(a -> seconds.computeIfAbsent(a[0] / 1000, k -> new ArrayList<>()).add(a));
                 var series = new ArrayList<Map<String, Object>>();
