@@ -67,8 +67,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.logging.LogManager;
 import org.flywaydb.core.api.MigrationVersion;
@@ -366,12 +368,14 @@ public final class Main {
                     // Passed by: health probes (a busy node is still alive), and registrations and logins, which
                     // wait their turn in the password hasher's own bounded queue; holding a slot meanwhile, 64 of
                     // them filled every slot, and the hashes hold both cores, so a freed slot was taken up late
+                    String probes = healthRoutes.prefix() + "/";
+                    Set<String> hashingPosts = UserRoutes.PASSWORD_HASHING_POSTS.stream()
+                            .map(path -> api.prefix() + path).collect(Collectors.toUnmodifiableSet());
                     routing.addFilter(new Admission(config.admissionLimit(), config.admissionWait(),
                             config.admissionOverloadWait(), metrics,
-                            req -> req.path().rawPath().startsWith("/health/")
+                            req -> req.path().rawPath().startsWith(probes)
                                     || req.prologue().method() == Method.POST
-                                    && req.path().rawPath().startsWith("/api/")
-                                    && UserRoutes.PASSWORD_HASHING_POSTS.contains(req.path().rawPath().substring(4))));
+                                    && hashingPosts.contains(req.path().rawPath())));
                     api.register(routing,
                             new UserRoutes(users, auth, rateLimits, idempotency),
                             new ProfileRoutes(profiles, auth),

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -33,6 +34,8 @@ import org.jdbi.v3.core.statement.StatementExceptions;
 public final class Database implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
     private static final long WATCH_MILLIS = 250;
+    /** SQLSTATEs admin_shutdown, crash_shutdown, cannot_connect_now. */
+    private static final Set<String> SHUTTING_DOWN_OR_STARTING = Set.of("57P01", "57P02", "57P03");
 
     private final Supplier<HikariConfig> settings;
     private final DatabaseTarget target;
@@ -227,7 +230,7 @@ public final class Database implements AutoCloseable {
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
+                    && (sql.getSQLState().startsWith("08") || SHUTTING_DOWN_OR_STARTING.contains(sql.getSQLState()))) {
                 return true;
             }
         }

@@ -18,8 +18,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -224,10 +224,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * in ten minutes, a few attempts each; the pool reconnects by itself. When that fails, {@code gaveUp} runs.
      */
     public void superviseRestarts(Runnable gaveUp) {
-        watch(gaveUp);
-    }
-
-    private void watch(Runnable gaveUp) {
         long pid;
         try {
             pid = Long.parseLong(Files.readAllLines(clusterDir.resolve("postmaster.pid")).getFirst().trim());
@@ -269,7 +265,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 }
                 startServer(maxConnections);
                 LOG.log(System.Logger.Level.INFO, "Embedded PostgreSQL restarted (attempt " + attempt + ")");
-                watch(gaveUp);
+                superviseRestarts(gaveUp); // the new postmaster
                 return;
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "Embedded PostgreSQL restart attempt " + attempt + " failed: "

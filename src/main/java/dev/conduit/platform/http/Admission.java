@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -45,7 +46,7 @@ public final class Admission implements Filter {
     private final int ceiling;
     private final long waitNanos;
     private final long overloadWaitNanos;
-    private final AtomicLong completed = new AtomicLong();
+    private final LongAdder completed = new LongAdder(); // every request adds: no one contended counter
     private volatile long lastRefusal; // System.nanoTime() of the last request that waited in vain
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong intervalEnd;
@@ -100,7 +101,7 @@ public final class Admission implements Filter {
             chain.proceed();
         } finally {
             slots.release();
-            completed.incrementAndGet();
+            completed.increment();
         }
     }
 
@@ -131,7 +132,7 @@ public final class Admission implements Filter {
             return;
         }
         long since = now - end + INTERVAL.toNanos(); // longer than an interval when no request came meanwhile
-        double rate = completed.getAndSet(0) * 1e9 / since;
+        double rate = completed.sumThenReset() * 1e9 / since;
         completedPerSecond = completedPerSecond == 0 ? rate : (completedPerSecond + rate) / 2;
         // overloaded: a request waited in vain within the last interval, or more wait than the server completes
         // in a wait (the last of them would wait in vain)

@@ -35,6 +35,11 @@ public final class RouteTable {
         this.prefix = prefix;
     }
 
+    /** The prefix every route of the table is served under. */
+    public String prefix() {
+        return prefix;
+    }
+
     /** Registers each group's routes under the prefix, in order: earlier paths win where templates overlap. */
     public void register(HttpRules rules, Group... groups) {
         HttpService service = prefixed -> {
