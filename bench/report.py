@@ -178,14 +178,14 @@ def markdown(r, images):
                   f"- Accepted: {a['answered']:,} (goodput {ov['goodput_rps']:,}/s = {pct(ov['goodput_share'])} of "
                   f"that saturation), p50 {a['p50']} ms, p90 {a['p90']} ms, **p99 {a['p99']} ms**, max {a['max']} ms"
                   + (f"; reads p99 {a['reads_p99']} ms, writes p99 {a['writes_p99']} ms" if "reads_p99" in a else ""),
-                  f"- Refused (503, 429): {a['refused']:,}, p50 {a['refused_p50']} ms, p99 {a['refused_p99']} ms; "
+                  f"- Refused (503, 429): {a['refused']:,}, p50 {a.get('refused_p50')} ms, p99 {a.get('refused_p99')} ms; "
                   f"failed (no answer): {a['failed']:,}; other 5xx: {a['errors_5xx']:,}",
                   f"- Before, at {ov['base']['answered']:,} answers: p99 {ov['base']['p99']} ms; after: p99 "
                   f"{ov['after']['p99']} ms; normal again {ov['back_to_normal_s']} s after the overload",
                   "- RSS (MB) before / during / after: " + " / ".join(
                       str((ov["rss_mb"].get(k) or {}).get("peak")) for k in ("base", "overload", "after")), ""]
         lines += [table(["second", "answered", "refused", "failed", "p50 ms", "p99 ms", "refused p50 ms"],
-                        [[i + 1, p["answered"], p["refused"], p["failed"], p["p50"], p["p99"], p["refused_p50"]]
+                        [[i + 1, p["answered"], p["refused"], p["failed"], p["p50"], p["p99"], p.get("refused_p50")]
                          for i, p in enumerate(ov["overload_per_second"])]), ""]
     so = r.get("soak")
     if so:

@@ -88,12 +88,11 @@ class ConcurrencyLimitTest {
         Main app = Main.start(Config.from(TestServer.environment(dataDir)), sql -> { });
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var api = new Api("http://127.0.0.1:" + app.port() + "/api");
-            var scrape = new Api("http://127.0.0.1:" + app.managementPort());
             // idle: as many as it completes in 25 ms is none, so the floor
             api.get("/tags");
             Thread.sleep(250);
             api.get("/tags");
-            assertThat(limit(scrape)).isEqualTo(16);
+            assertThat(TestServer.metric(app.managementPort(), "conduit_admission_limit")).isEqualTo(16);
             // busy: 32 clients for a second; it completes far more than 640 a second, so the limit rises
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             var clients = new ArrayList<Future<?>>();
@@ -106,7 +105,8 @@ class ConcurrencyLimitTest {
                 }));
             }
             Thread.sleep(700);
-            assertThat(limit(scrape)).isGreaterThan(16).isLessThanOrEqualTo(128);
+            assertThat(TestServer.metric(app.managementPort(), "conduit_admission_limit"))
+                    .isGreaterThan(16).isLessThanOrEqualTo(128);
             for (var client : clients) {
                 client.get(10, TimeUnit.SECONDS);
             }
@@ -114,12 +114,6 @@ class ConcurrencyLimitTest {
             app.stop();
             TestServer.deleteTree(dataDir);
         }
-    }
-
-    private static double limit(Api management) {
-        var line = management.get("/metrics").body().lines()
-                .filter(l -> l.startsWith("conduit_admission_limit ")).findFirst().orElseThrow();
-        return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
     }
 
     @Test

@@ -4,7 +4,6 @@ import static dev.conduit.Api.wrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.platform.db.EmbeddedPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -105,8 +104,7 @@ class DatabaseOutageTest {
 
     /** The cluster's postmaster (first) and every process it started. */
     private static List<Long> postgresProcesses(Path dataDir) throws Exception {
-        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).getFirst().trim());
-        var postmaster = ProcessHandle.of(pid).orElseThrow();
+        var postmaster = ConduitProcess.postmaster(dataDir).orElseThrow();
         return Stream.concat(Stream.of(postmaster), postmaster.descendants()).map(ProcessHandle::pid).toList();
     }
 

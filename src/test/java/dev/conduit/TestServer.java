@@ -85,6 +85,14 @@ public final class TestServer {
      * The environment of a Conduit on the shared server's database, its own data in {@code dataDir}. Without
      * DATABASE_URL in it, a Conduit starts an embedded database of its own there.
      */
+    /** A metric's value as the management port {@code port} scrapes it ({@code name}: a line's first word). */
+    public static double metric(int port, String name) {
+        String scrape = new Api("http://127.0.0.1:" + port).get("/metrics").body();
+        return scrape.lines().filter(line -> line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in " + scrape));
+    }
+
     public static Map<String, String> environment(Path dataDir) {
         return environment(dataDir, target());
     }

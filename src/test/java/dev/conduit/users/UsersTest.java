@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.conduit.Api;
 import dev.conduit.TestServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,12 +134,7 @@ class UsersTest {
     }
 
     private static long passwordHashes() throws IOException, InterruptedException {
-        String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                        "http://127.0.0.1:" + TestServer.app().managementPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        double total = scrape.lines().filter(line -> line.startsWith("conduit_password_hashes_total "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError("no conduit_password_hashes_total in " + scrape));
+        double total = TestServer.metric(TestServer.app().managementPort(), "conduit_password_hashes_total");
         assertThat(total).as("a count, not NaN (the counter's source was collected)").isNotNaN();
         return (long) total;
     }

@@ -127,15 +127,14 @@ public class LadderSimulation extends Simulation {
     private static Map<String, Object> summaryByKind(List<long[]> answers) {
         var out = summary(answers);
         for (var kind : List.of(Map.entry("reads_", 0L), Map.entry("writes_", 1L))) {
-            percentiles(out, kind.getKey(), answers.stream().filter(a -> a[1] != 0 && !refused(a)
-                    && a[3] == kind.getValue()).mapToLong(a -> a[2]).sorted().toArray());
+            percentiles(out, kind.getKey(), answers.stream().filter(a -> answered(a) && a[3] == kind.getValue()).mapToLong(a -> a[2]).sorted().toArray());
         }
         return out;
     }
 
-    /** Counts and latency percentiles of the answers (not 503), and the refusals (503) and failures, apart. */
+    /** Counts and latency percentiles of the answers (not refused), and the refusals and failures, apart. */
     private static Map<String, Object> summary(List<long[]> answers) {
-        var times = answers.stream().filter(a -> a[1] != 0 && !refused(a)).mapToLong(a -> a[2]).sorted().toArray();
+        var times = answers.stream().filter(LadderSimulation::answered).mapToLong(a -> a[2]).sorted().toArray();
         var out = new LinkedHashMap<String, Object>();
         out.put("answered", times.length);
         out.put("refused", answers.stream().filter(LadderSimulation::refused).count());
@@ -146,6 +145,11 @@ public class LadderSimulation extends Simulation {
         percentiles(out, "refused_", answers.stream().filter(LadderSimulation::refused).mapToLong(a -> a[2]).sorted()
                 .toArray());
         return out;
+    }
+
+    /** An answer (a status came) that is not a refusal. */
+    private static boolean answered(long[] answer) {
+        return answer[1] != 0 && !refused(answer);
     }
 
     /** 503 (overloaded) or 429 (a limit of the client's, as the connections of one address) */
