@@ -94,6 +94,8 @@ public record Config(
         int maxConnections = reader.integer("MAX_CONNECTIONS", () -> defaultMaxConnections(
                 heapMegabytes, cacheMegabytes, openFileLimit()), new IntRange(1, 10_000_000));
         int jwtTtlSeconds = reader.integer("JWT_TTL_SECONDS", 86_400, new IntRange(60, 31_536_000));
+        // the longest a request waits its turn (for admission, for a database connection) while overloaded
+        var overloadWait = Duration.ofMillis(reader.integer("ADMISSION_OVERLOAD_WAIT_MS", 20, new IntRange(0, 60_000)));
         return new Config(
                 reader.text("HOST", "0.0.0.0"),
                 reader.integer("PORT", 8080, new IntRange(0, 65535)),
@@ -103,6 +105,7 @@ public record Config(
                 reader.integer("DATABASE_POOL_SIZE", cores * 2 + 1, new IntRange(1, 1000)),
                 new Database.Timeouts(
                         Duration.ofMillis(reader.integer("DATABASE_WAIT_MS", 1000, new IntRange(250, 600_000))),
+                        overloadWait,
                         Duration.ofSeconds(reader.integer("DATABASE_SOCKET_TIMEOUT_SECONDS", 5,
                                 new IntRange(1, 3600)))),
                 reader.secret("JWT_SECRET", 32),
@@ -127,7 +130,7 @@ public record Config(
                 // client at 40-75 % of saturation got 503s whenever such a pause came
                 reader.integer("ADMISSION_LIMIT", 128, new IntRange(1, 1_000_000)),
                 Duration.ofMillis(reader.integer("ADMISSION_WAIT_MS", 250, new IntRange(0, 60_000))),
-                Duration.ofMillis(reader.integer("ADMISSION_OVERLOAD_WAIT_MS", 20, new IntRange(0, 60_000))),
+                overloadWait,
                 // one address may not hold more than a quarter of the connections (nor of the open files)
                 reader.integer("MAX_CONNECTIONS_PER_ADDRESS", Math.max(64, maxConnections / 4),
                         new IntRange(1, 10_000_000)),

@@ -271,8 +271,12 @@ public final class Main {
                 ? CompletableFuture.supplyAsync(Main::metrics, Thread.ofVirtual()::start)
                 : CompletableFuture.completedFuture(Optional.empty());
         tracing = givenTracing.or(() -> config.tracing() ? Optional.of(Tracing.fromEnvironment()) : Optional.empty());
+        // a request waits for a database connection as long as it would at the front door now (requests the caches
+        // answer are counted there: when the database is what limits, those that need it would queue here long)
+        var admission = Admission.gate(config.admissionLimit(), config.admissionWait(), config.admissionOverloadWait());
         database = Database.connect(target, config.databasePoolSize(), config.databaseTimeouts(),
-                observed(statements, tracing));
+                observed(statements, tracing),
+                () -> admission.overloaded() && RequestRecord.admittedBeforeAnyStatement());
         // 3. the schema, on a thread of its own: the rest is built meanwhile, and the server starts listening only
         //    once the schema is current. Its connection is the first the pool makes: asked for before JDBI is set up,
         //    so that the login (SCRAM hashing, slow on a cold JVM) runs beside that set-up, not after it
@@ -310,6 +314,7 @@ public final class Main {
         metrics = metricsReady.join();
         metrics.ifPresent(m -> {
             database.reportTo(m.registry());
+            m.shed("database", database::refused);
             caches.forEach(cache -> m.cache(cache.name(), cache::stats, cache::estimatedSize));
             m.gauge("conduit.password.hashes.running", "Password hashes computing now", Tags.empty(), hasher::running);
             m.gauge("conduit.password.hashes.waiting", "Requests waiting for their turn to hash a password",
@@ -371,8 +376,7 @@ public final class Main {
                     String probes = healthRoutes.prefix() + "/";
                     Set<String> hashingPosts = UserRoutes.PASSWORD_HASHING_POSTS.stream()
                             .map(path -> api.prefix() + path).collect(Collectors.toUnmodifiableSet());
-                    routing.addFilter(new Admission(config.admissionLimit(), config.admissionWait(),
-                            config.admissionOverloadWait(), metrics,
+                    routing.addFilter(new Admission(admission, metrics,
                             req -> req.path().rawPath().startsWith(probes)
                                     || req.prologue().method() == Method.POST
                                     && hashingPosts.contains(req.path().rawPath())));

@@ -11,11 +11,13 @@ import java.util.HashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
 /**
  * Beyond ADMISSION_LIMIT requests being handled, the next ones wait their turn for ADMISSION_WAIT_MS, then get 503;
- * right after such a refusal, for ADMISSION_OVERLOAD_WAIT_MS only.
+ * while more wait than the server completes in that time, for ADMISSION_OVERLOAD_WAIT_MS only. A request waits
+ * DATABASE_WAIT_MS for a database connection, then gets 503.
  * Beyond MAX_CONCURRENT_REQUESTS requests at once (waiting included), the rest are told at once to retry: 503 in
  * the error format. Beyond MAX_CONNECTIONS open connections, new ones wait to be accepted until one closes.
  */
@@ -34,17 +36,21 @@ class ConcurrencyLimitTest {
             String slug = api.createArticle(author, Api.unique("Held"), java.util.List.of());
             String edit = "PUT /api/articles/" + slug + " HTTP/1.1\r\nAuthorization: Token " + author.token() + "\r\n";
             try (var holder = bodyNeverSent(app.port(), edit)) {
+                var first = pool.submit(() -> {
+                    long start = System.nanoTime();
+                    var refused = api.get("/tags");
+                    refused.assertError(503, "server", "is busy, retry shortly");
+                    assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+                    return (System.nanoTime() - start) / 1_000_000;
+                });
+                // one waiting while nothing completes is more than the server completes in a wait: the next ones
+                // wait ADMISSION_OVERLOAD_WAIT_MS only
+                Thread.sleep(150);
                 long start = System.nanoTime();
-                var refused = api.get("/tags");
-                long waitedMillis = (System.nanoTime() - start) / 1_000_000;
-                refused.assertError(503, "server", "is busy, retry shortly");
-                assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-                assertThat(waitedMillis).as("waited its turn first").isGreaterThanOrEqualTo(300);
-                // one waited in vain: more comes in than the server completes, so the next ones wait the short wait
-                start = System.nanoTime();
                 api.get("/tags").assertError(503, "server", "is busy, retry shortly");
                 assertThat((System.nanoTime() - start) / 1_000_000).as("waited ADMISSION_OVERLOAD_WAIT_MS only")
                         .isLessThan(200);
+                assertThat(first.get(10, TimeUnit.SECONDS)).as("waited its turn first").isGreaterThanOrEqualTo(300);
                 assertThat(probes.get("/live").status()).isEqualTo(200);
                 assertThat(probes.get("/ready").status()).isEqualTo(200);
                 // logins wait in the password hasher's queue instead
@@ -52,7 +58,8 @@ class ConcurrencyLimitTest {
                         author.password()), null).status()).isEqualTo(200);
             }
             // the holder's connection closed: its slot is free again; a request that comes while another holds
-            // the slot is served once that one ends, within the wait (no refusal lately: the full wait again)
+            // the slot is served once that one ends, within the wait (no refusal for a second: the full wait again)
+            Thread.sleep(1100);
             try (var holder = bodyNeverSent(app.port(), edit)) {
                 var waiting = pool.submit(() -> api.get("/tags"));
                 Thread.sleep(100);
@@ -61,8 +68,8 @@ class ConcurrencyLimitTest {
                 assertThat(waiting.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
             }
             var scrape = new Api("http://127.0.0.1:" + app.managementPort()).get("/metrics");
-            assertThat(scrape.body()).contains("conduit_requests_shed_total 2.0", "conduit_admission_limit 1.0",
-                    "conduit_admission_overloaded 0.0");
+            assertThat(scrape.body()).contains("conduit_requests_shed_total{stage=\"admission\"} 2.0",
+                    "conduit_admission_limit 1.0", "conduit_admission_overloaded 0.0");
         } finally {
             app.stop();
             TestServer.deleteTree(dataDir);
@@ -146,6 +153,43 @@ class ConcurrencyLimitTest {
             }
             assertThat(refused).isPositive();
             assertThat(api.get("/tags").status()).isEqualTo(200);
+        } finally {
+            app.stop();
+            TestServer.deleteTree(dataDir);
+        }
+    }
+
+    @Test
+    void requestsWaitingTooLongForADatabaseConnectionGet503AndNothingIsWritten() throws Exception {
+        Path dataDir = TestServer.newDataDir();
+        var env = new HashMap<>(TestServer.environment(dataDir));
+        env.put("DATABASE_POOL_SIZE", "1");
+        env.put("DATABASE_WAIT_MS", "300");
+        Main app = Main.start(Config.from(env), sql -> { });
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor();
+             Handle lock = TestServer.database().open()) {
+            var api = new Api("http://127.0.0.1:" + app.port() + "/api");
+            var author = api.register("gated");
+            String slug = api.createArticle(author, Api.unique("Gated"), java.util.List.of());
+            // the one connection: held by an edit that waits for the article's row, which the test has locked
+            lock.begin();
+            lock.execute("select 1 from articles where slug = ? for update", slug);
+            var edit = pool.submit(() -> api.put("/articles/" + slug, wrap("article", "body", "edited"), author.token()));
+            Thread.sleep(300);
+            assertThat(edit).isNotDone();
+
+            long start = System.nanoTime();
+            var refused = api.post("/articles/" + slug + "/comments", wrap("comment", "body", "hi"), author.token());
+            refused.assertError(503, "server", "is busy, retry shortly");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat((System.nanoTime() - start) / 1_000_000).as("waited DATABASE_WAIT_MS first")
+                    .isGreaterThanOrEqualTo(300);
+
+            lock.rollback();
+            assertThat(edit.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(api.get("/articles/" + slug + "/comments").body()).contains("\"comments\":[]");
+            var scrape = new Api("http://127.0.0.1:" + app.managementPort()).get("/metrics");
+            assertThat(scrape.body()).contains("conduit_requests_shed_total{stage=\"database\"} 1.0");
         } finally {
             app.stop();
             TestServer.deleteTree(dataDir);

@@ -129,7 +129,8 @@ class ConfigTest {
         assertThat(defaults.admissionLimit()).isEqualTo(128);
         assertThat(defaults.databaseTimeouts()).isEqualTo(Database.Timeouts.DEFAULT);
         assertThat(Config.from(Map.of("DATABASE_WAIT_MS", "300", "DATABASE_SOCKET_TIMEOUT_SECONDS", "30"))
-                .databaseTimeouts()).isEqualTo(new Database.Timeouts(Duration.ofMillis(300), Duration.ofSeconds(30)));
+                .databaseTimeouts()).isEqualTo(new Database.Timeouts(Duration.ofMillis(300), Duration.ofMillis(20),
+                        Duration.ofSeconds(30)));
         assertThatThrownBy(() -> Config.from(Map.of("DATABASE_WAIT_MS", "10")))
                 .isInstanceOf(Config.InvalidConfig.class)
                 .hasMessage("DATABASE_WAIT_MS must be an integer from 250 to 600000, got '10'");

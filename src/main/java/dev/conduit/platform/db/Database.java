@@ -2,6 +2,7 @@ package dev.conduit.platform.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.conduit.platform.domain.Failure;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -13,9 +14,13 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlLogger;
 import org.jdbi.v3.core.statement.SqlStatements;
@@ -30,6 +35,13 @@ import org.jdbi.v3.core.statement.StatementExceptions;
  * place. Meanwhile a circuit breaker spares requests the pool's wait: once most recent attempts to get a
  * connection failed for want of a database, the next ones fail at once (503) for a second, then a few are let
  * through to see whether it is back.
+ *
+ * <p>Requests wait their turn for a connection here, first come first served, rather than in the pool, so that
+ * each may wait as long as it should: {@code poolWait} (then 503), or the overload wait only when {@code sheddable}
+ * says so (an admitted request that has not yet run a statement, while the front door sheds load). The front door's
+ * admission limit is sized by all requests, those the caches answer included: when the database is what limits
+ * (slow, or given more than it can do), the admitted requests that need it would otherwise queue here for far
+ * longer than the others take.
  */
 public final class Database implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
@@ -41,6 +53,9 @@ public final class Database implements AutoCloseable {
     private final DatabaseTarget target;
     private final Timeouts timeouts;
     private final StatementListener listener;
+    private final Semaphore turns;
+    private final BooleanSupplier sheddable;
+    private final LongAdder refused = new LongAdder();
     private volatile HikariDataSource pool;
     private volatile MeterRegistry metrics;
     private volatile boolean closed;
@@ -56,33 +71,41 @@ public final class Database implements AutoCloseable {
             .build());
     private Jdbi jdbi;
 
-    private Database(Supplier<HikariConfig> settings, DatabaseTarget target, Timeouts timeouts,
-                     StatementListener listener) {
+    private Database(Supplier<HikariConfig> settings, int size, DatabaseTarget target, Timeouts timeouts,
+                     StatementListener listener, BooleanSupplier sheddable) {
         this.settings = settings;
         this.target = target;
         this.timeouts = timeouts;
         this.listener = listener;
+        this.sheddable = sheddable;
+        turns = new Semaphore(size, true);
         this.pool = new HikariDataSource(settings.get());
         Thread.ofVirtual().name("database-watch").start(this::watch);
     }
 
     /**
-     * How long a request waits for a connection from the pool ({@code poolWait}: then 503), and for the database to
-     * answer a statement it sent ({@code socket}: then the connection is dropped and the statement fails; a
-     * database that froze would otherwise hold the request, and its connection, forever).
+     * How long a request waits for a connection from the pool ({@code poolWait}: then 503; {@code overloadWait}
+     * when it is sheddable), and for the database to answer a statement it sent ({@code socket}: then the
+     * connection is dropped and the statement fails; a database that froze would otherwise hold the request, and
+     * its connection, forever).
      */
-    public record Timeouts(Duration poolWait, Duration socket) {
-        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5));
+    public record Timeouts(Duration poolWait, Duration overloadWait, Duration socket) {
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(20),
+                Duration.ofSeconds(5));
     }
 
     /** Opens a pool of {@code size} connections to {@code target}, with the default timeouts. */
     public static Database connect(DatabaseTarget target, int size, StatementListener listener) {
-        return connect(target, size, Timeouts.DEFAULT, listener);
+        return connect(target, size, Timeouts.DEFAULT, listener, () -> false);
     }
 
-    /** Opens a pool of {@code size} connections to {@code target}; {@code listener} hears of every statement. */
-    public static Database connect(DatabaseTarget target, int size, Timeouts timeouts, StatementListener listener) {
-        return new Database(() -> settings(target, size, timeouts), target, timeouts, listener);
+    /**
+     * Opens a pool of {@code size} connections to {@code target}; {@code listener} hears of every statement;
+     * {@code sheddable} says whether the thread asking for a connection waits the overload wait only.
+     */
+    public static Database connect(DatabaseTarget target, int size, Timeouts timeouts, StatementListener listener,
+            BooleanSupplier sheddable) {
+        return new Database(() -> settings(target, size, timeouts), size, target, timeouts, listener, sheddable);
     }
 
     private static HikariConfig settings(DatabaseTarget target, int size, Timeouts timeouts) {
@@ -177,7 +200,21 @@ public final class Database implements AutoCloseable {
     public synchronized Jdbi jdbi() {
         if (jdbi == null) {
             // the pool of the moment: a new one may replace it after an outage
-            jdbi = Jdbi.create(this::connection);
+            jdbi = Jdbi.create(new ConnectionFactory() {
+                @Override
+                public Connection openConnection() throws SQLException {
+                    return connection();
+                }
+
+                @Override
+                public void closeConnection(Connection connection) throws SQLException {
+                    try {
+                        connection.close();
+                    } finally {
+                        turns.release();
+                    }
+                }
+            });
             // exception messages leave out SQL and bound values: those are emails, bios and password hashes
             jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
             jdbi.getConfig(SqlStatements.class).setSqlLogger(new SqlLogger() {
@@ -197,10 +234,18 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
-    /** A connection from the pool of the moment, unless the breaker is open (then {@link CallNotPermittedException}). */
+    /**
+     * A connection from the pool of the moment, once its turn came (else {@link Failure.Overloaded}), unless the
+     * breaker is open (then {@link CallNotPermittedException}).
+     */
     private Connection connection() throws SQLException {
         if (!breaker.tryAcquirePermission()) {
             throw CallNotPermittedException.createCallNotPermittedException(breaker);
+        }
+        if (!turn(sheddable.getAsBoolean() ? timeouts.overloadWait() : timeouts.poolWait())) {
+            breaker.releasePermission(); // busy, not cut off from its database
+            refused.increment();
+            throw new Failure.Overloaded();
         }
         long start = System.nanoTime();
         try {
@@ -208,6 +253,7 @@ public final class Database implements AutoCloseable {
             breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return connection;
         } catch (SQLException | RuntimeException e) {
+            turns.release();
             // a pool that still has connections is busy, not cut off from its database: not the breaker's business
             var state = pool.getHikariPoolMXBean();
             if (state != null && state.getTotalConnections() > 0) {
@@ -216,6 +262,16 @@ public final class Database implements AutoCloseable {
                 breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             }
             throw e;
+        }
+    }
+
+    private boolean turn(Duration wait) {
+        try {
+            return turns.tryAcquire(0, TimeUnit.NANOSECONDS) // free, and no one waiting (no barging)
+                    || turns.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping this request
+            return false;
         }
     }
 
@@ -235,6 +291,11 @@ public final class Database implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** Requests refused for want of a connection in time, since the start. */
+    public long refused() {
+        return refused.sum();
     }
 
     /** The pool of the moment (start-up's schema step, restores). */

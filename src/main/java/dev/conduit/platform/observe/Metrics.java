@@ -90,6 +90,15 @@ public final class Metrics implements AutoCloseable {
         Gauge.builder(name, value).description(description).tags(tags).strongReference(true).register(registry);
     }
 
+    /**
+     * The requests refused with 503 because the queue at {@code stage} ({@code admission}: in front of the
+     * handlers; {@code database}: for a connection) stayed full for their wait.
+     */
+    public void shed(String stage, Supplier<Number> total) {
+        counter("conduit.requests.shed", "Requests refused with 503 because a queue stayed full for their wait",
+                Tags.of("stage", stage), total);
+    }
+
     /** A count that only grows, read at each scrape ({@code name_total}). */
     public void counter(String name, String description, Tags tags, Supplier<Number> total) {
         sources.add(total);

@@ -18,6 +18,7 @@ public final class RequestRecord {
     private String route;
     private long userId;
     private int statements;
+    private boolean admitted;
     private String traceId;
     private String spanId;
 
@@ -53,6 +54,23 @@ public final class RequestRecord {
         if (record != null) {
             record.statements++;
         }
+    }
+
+    /** The request this thread serves passed admission control (it was not let by, as health probes are). */
+    public static void admitted() {
+        var record = CURRENT.get();
+        if (record != null) {
+            record.admitted = true;
+        }
+    }
+
+    /**
+     * Whether this thread serves a request that passed admission control and has run no SQL statement yet: one
+     * that may still be refused, as admission would have, with nothing it did lost.
+     */
+    public static boolean admittedBeforeAnyStatement() {
+        var record = CURRENT.get();
+        return record != null && record.admitted && record.statements == 0;
     }
 
     public String id() {

@@ -1,0 +1,155 @@
+package dev.conduit.platform.limits;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleToIntFunction;
+
+/**
+ * The queue in front of something that serves a bounded number at once (the request handlers, the database
+ * connections): at most {@link #permits()} hold it; the next wait their turn, first come first served, then are
+ * refused. Once per {@link #INTERVAL}, two things adapt:
+ * <ul>
+ * <li>How many at once: {@code sizing} of how many were released per second lately.</li>
+ * <li>How long to wait: {@code wait} normally, long enough to ride out a pause (a GC, a busy host) with no
+ * refusal. Once more wait than are released in that time (the last of them would wait in vain), more comes in
+ * than is served: they wait {@code overloadWait} at most (CoDel's standing-queue idea), until the queue is within
+ * that bound again and {@link #HOLD} has passed with no refusal. The accepted ones keep their latency and the rest
+ * are refused early, instead of every one waiting in an ever longer queue. The hold keeps a moment without
+ * refusals in the middle of an overload (a pause) from letting a new batch wait the long wait.</li>
+ * </ul>
+ * A closed-loop client (N connections, each waiting for its answer) only ever queues its N, so unless they are
+ * more than are released in {@code wait}, it is never refused early, however long its requests take; a refusal
+ * alone (a request that waited through a pause) does not start an overload for the same reason.
+ */
+public final class Gate {
+    static final Duration INTERVAL = Duration.ofMillis(100);
+    static final Duration HOLD = Duration.ofSeconds(1);
+
+    private final Slots slots;
+    private final DoubleToIntFunction sizing;
+    private final long waitNanos;
+    private final long overloadWaitNanos;
+    private final LongAdder released = new LongAdder(); // every holder adds: no one contended counter
+    private final LongAdder refused = new LongAdder();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong intervalEnd;
+    private volatile long lastRefusal; // System.nanoTime() of the last one that waited in vain
+    private volatile int permits;
+    private volatile boolean overloaded;
+    private volatile double releasedPerSecond; // written by the one thread that closes an interval
+
+    /** {@code permits} at first; then {@code sizing} of the releases per second, once per interval. */
+    public Gate(int permits, DoubleToIntFunction sizing, Duration wait, Duration overloadWait) {
+        this.permits = permits;
+        this.sizing = sizing;
+        slots = new Slots(permits);
+        waitNanos = wait.toNanos();
+        overloadWaitNanos = Math.min(overloadWait.toNanos(), waitNanos);
+        long now = System.nanoTime();
+        intervalEnd = new AtomicLong(now + INTERVAL.toNanos());
+        lastRefusal = now - 2 * HOLD.toNanos();
+    }
+
+    /**
+     * Waits for a permit, as long as the state allows. False when none came in time or the thread was interrupted;
+     * true obliges a {@link #leave()}.
+     */
+    public boolean enter() {
+        adapt(System.nanoTime());
+        // a queue already too long shortens this wait at once, not at the interval's end: a fast arrival rate
+        // queues hundreds within an interval, each of which would wait the long wait
+        if (acquire(overloaded() ? overloadWaitNanos : waitNanos)) {
+            return true;
+        }
+        lastRefusal = System.nanoTime();
+        refused.increment();
+        return false;
+    }
+
+    /** One that held a permit was refused further on (by a queue after this one): a sign of overload as one here. */
+    public void refusedFurther() {
+        lastRefusal = System.nanoTime();
+    }
+
+    public void leave() {
+        slots.release();
+        released.increment();
+    }
+
+    /** How many may hold it at once now. */
+    public int permits() {
+        return permits;
+    }
+
+    public int inUse() {
+        return permits - slots.availablePermits();
+    }
+
+    /** Whether one that finds every permit taken now waits {@code overloadWait} at most. */
+    public boolean overloaded() {
+        return overloaded || queueTooLong();
+    }
+
+    /** How many waited in vain, since the start. */
+    public long refused() {
+        return refused.sum();
+    }
+
+    private boolean acquire(long nanos) {
+        try {
+            if (slots.tryAcquire(0, TimeUnit.NANOSECONDS)) { // a free permit and no one waiting (no barging)
+                return true;
+            }
+            waiting.incrementAndGet();
+            try {
+                return slots.tryAcquire(nanos, TimeUnit.NANOSECONDS);
+            } finally {
+                waiting.decrementAndGet();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping this one
+            return false;
+        }
+    }
+
+    /** More wait than are released in a wait: the last of them would wait in vain. */
+    private boolean queueTooLong() {
+        return waiting.get() > releasedPerSecond * waitNanos / 1e9;
+    }
+
+    /** The first one after an interval ends closes it: the next interval's permits and wait. */
+    private void adapt(long now) {
+        long end = intervalEnd.get();
+        if (now - end < 0 || !intervalEnd.compareAndSet(end, now + INTERVAL.toNanos())) {
+            return;
+        }
+        long since = now - end + INTERVAL.toNanos(); // longer than an interval when no one came meanwhile
+        double rate = released.sumThenReset() * 1e9 / since;
+        releasedPerSecond = releasedPerSecond == 0 ? rate : (releasedPerSecond + rate) / 2;
+        overloaded = overloaded && now - lastRefusal < HOLD.toNanos() || queueTooLong();
+        int next = sizing.applyAsInt(releasedPerSecond);
+        int change = next - permits;
+        permits = next;
+        if (change > 0) {
+            slots.release(change);
+        } else if (change < 0) {
+            slots.reducePermits(-change); // holders beyond it leave in their time; the next wait for them
+        }
+    }
+
+    /** A fair semaphore whose size can shrink. */
+    private static final class Slots extends Semaphore {
+        Slots(int permits) {
+            super(permits, true);
+        }
+
+        @Override
+        protected void reducePermits(int reduction) {
+            super.reducePermits(reduction);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.conduit.platform.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class GateTest {
+    private static final Duration WAIT = Duration.ofMillis(300);
+    private static final Duration OVERLOAD_WAIT = Duration.ofMillis(20);
+
+    @Test
+    void moreWaitingThanItReleasesInAWaitIsAnOverloadAndRefusalsKeepItUp() throws Exception {
+        var gate = one();
+        assertThat(gate.enter()).isTrue();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            // nothing released lately: one waiting is more than it releases in a wait
+            var first = pool.submit(() -> millis(() -> assertThat(gate.enter()).isFalse()));
+            Thread.sleep(Gate.INTERVAL.toMillis() + 10);
+            assertThat(millis(() -> assertThat(gate.enter()).isFalse())).as("the overload wait").isLessThan(200);
+            assertThat(gate.overloaded()).isTrue();
+            assertThat(first.get(5, TimeUnit.SECONDS)).as("its wait was set when it came").isGreaterThanOrEqualTo(300);
+        }
+        // no one waiting now, but a refusal within the hold keeps the overload up
+        Thread.sleep(Gate.INTERVAL.toMillis() + 10);
+        assertThat(millis(() -> assertThat(gate.enter()).isFalse())).isLessThan(200);
+        gate.leave();
+        Thread.sleep(Gate.HOLD.toMillis() + 10);
+        assertThat(gate.enter()).isTrue();
+        assertThat(gate.overloaded()).isFalse();
+        assertThat(gate.refused()).isEqualTo(3);
+    }
+
+    @Test
+    void aRefusalFurtherOnKeepsTheOverloadUp() throws Exception {
+        var gate = one();
+        assertThat(gate.enter()).isTrue();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var first = pool.submit(gate::enter);
+            Thread.sleep(Gate.INTERVAL.toMillis() + 10);
+            assertThat(gate.enter()).isFalse();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isFalse();
+        }
+        gate.leave();
+        Thread.sleep(Gate.HOLD.toMillis() / 2);
+        gate.refusedFurther();
+        Thread.sleep(Gate.HOLD.toMillis() / 2 + 100); // a hold after the last refusal here, not after the one further
+        assertThat(gate.enter()).isTrue();
+        assertThat(gate.overloaded()).isTrue();
+    }
+
+    @Test
+    void aRefusalAloneDoesNotStartAnOverload() throws Exception {
+        var gate = one();
+        assertThat(gate.enter()).isTrue();
+        assertThat(millis(() -> assertThat(gate.enter()).isFalse())).isGreaterThanOrEqualTo(300);
+        Thread.sleep(Gate.INTERVAL.toMillis() + 10);
+        assertThat(millis(() -> assertThat(gate.enter()).isFalse())).as("the full wait again")
+                .isGreaterThanOrEqualTo(300);
+        assertThat(gate.overloaded()).isFalse();
+    }
+
+    @Test
+    void aWaitingOneIsServedInItsTurn() throws Exception {
+        var gate = one();
+        assertThat(gate.enter()).isTrue();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var waiting = pool.submit(gate::enter);
+            Thread.sleep(150);
+            assertThat(waiting).isNotDone();
+            gate.leave();
+            assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(gate.inUse()).isEqualTo(1);
+    }
+
+    @Test
+    void thePermitsFollowTheSizing() throws Exception {
+        var gate = new Gate(4, rate -> rate > 0 ? 2 : 3, WAIT, OVERLOAD_WAIT);
+        assertThat(gate.permits()).isEqualTo(4);
+        assertThat(gate.enter()).isTrue();
+        gate.leave();
+        Thread.sleep(Gate.INTERVAL.toMillis() + 10);
+        assertThat(gate.enter()).isTrue();
+        assertThat(gate.permits()).isEqualTo(2);
+        assertThat(gate.inUse()).isEqualTo(1);
+        assertThat(gate.enter()).isTrue();
+        assertThat(millis(() -> assertThat(gate.enter()).isFalse())).as("two at once only")
+                .isGreaterThanOrEqualTo(300);
+    }
+
+    /** One permit, always. */
+    private static Gate one() {
+        return new Gate(1, rate -> 1, WAIT, OVERLOAD_WAIT);
+    }
+
+    private static long millis(Runnable action) {
+        long start = System.nanoTime();
+        action.run();
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}
