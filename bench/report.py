@@ -189,7 +189,7 @@ def markdown(r, images):
                          for i, p in enumerate(ov["overload_per_second"])]), ""]
     so = r.get("soak")
     if so:
-        lines += [f"## Soak: `mixed` at {so['rate']:,}/s for {so['minutes']} min", ""]
+        lines += [f"## Soak: `{so.get('scenario', 'mixed')}` at {so['rate']:,}/s for {so['minutes']} min", ""]
         lines += [table(["minute", "RSS MB", "answered", "refused", "failed", "p99 ms (median second)",
                          "p99 ms (worst second)"],
                         [[m["minute"], m["rss_mb"], m["answered"], m["refused"], m["failed"], m["p99_median_ms"],

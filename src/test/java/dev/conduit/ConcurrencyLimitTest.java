@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -36,21 +37,24 @@ class ConcurrencyLimitTest {
             String slug = api.createArticle(author, Api.unique("Held"), java.util.List.of());
             String edit = "PUT /api/articles/" + slug + " HTTP/1.1\r\nAuthorization: Token " + author.token() + "\r\n";
             try (var holder = bodyNeverSent(app.port(), edit)) {
-                var first = pool.submit(() -> {
+                Callable<Long> waitingInVain = () -> {
                     long start = System.nanoTime();
                     var refused = api.get("/tags");
                     refused.assertError(503, "server", "is busy, retry shortly");
                     assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
                     return (System.nanoTime() - start) / 1_000_000;
-                });
-                // one waiting while nothing completes is more than the server completes in a wait: the next ones
-                // wait ADMISSION_OVERLOAD_WAIT_MS only
+                };
+                var first = pool.submit(waitingInVain);
+                var second = pool.submit(waitingInVain);
+                // two waiting while nothing completes: more than the server completes in a wait, and than the
+                // limit; the next ones wait ADMISSION_OVERLOAD_WAIT_MS only
                 Thread.sleep(150);
                 long start = System.nanoTime();
                 api.get("/tags").assertError(503, "server", "is busy, retry shortly");
                 assertThat((System.nanoTime() - start) / 1_000_000).as("waited ADMISSION_OVERLOAD_WAIT_MS only")
                         .isLessThan(200);
                 assertThat(first.get(10, TimeUnit.SECONDS)).as("waited its turn first").isGreaterThanOrEqualTo(300);
+                assertThat(second.get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(300);
                 assertThat(probes.get("/live").status()).isEqualTo(200);
                 assertThat(probes.get("/ready").status()).isEqualTo(200);
                 // logins wait in the password hasher's queue instead
@@ -68,7 +72,7 @@ class ConcurrencyLimitTest {
                 assertThat(waiting.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
             }
             var scrape = new Api("http://127.0.0.1:" + app.managementPort()).get("/metrics");
-            assertThat(scrape.body()).contains("conduit_requests_shed_total{stage=\"admission\"} 2.0",
+            assertThat(scrape.body()).contains("conduit_requests_shed_total{stage=\"admission\"} 3.0",
                     "conduit_admission_limit 1.0", "conduit_admission_overloaded 0.0");
         } finally {
             app.stop();

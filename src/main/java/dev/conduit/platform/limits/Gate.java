@@ -15,14 +15,15 @@ import java.util.function.DoubleToIntFunction;
  * <ul>
  * <li>How many at once: {@code sizing} of how many were released per second lately.</li>
  * <li>How long to wait: {@code wait} normally, long enough to ride out a pause (a GC, a busy host) with no
- * refusal. Once more wait than are released in that time (the last of them would wait in vain), more comes in
- * than is served: they wait {@code overloadWait} at most (CoDel's standing-queue idea), until the queue is within
+ * refusal. Once more wait than are released in that time (the last of them would wait in vain), and more than
+ * the permits it started with, more comes in than is served: they wait {@code overloadWait} at most (CoDel's standing-queue idea), until the queue is within
  * that bound again and {@link #HOLD} has passed with no refusal. The accepted ones keep their latency and the rest
  * are refused early, instead of every one waiting in an ever longer queue. The hold keeps a moment without
  * refusals in the middle of an overload (a pause) from letting a new batch wait the long wait.</li>
  * </ul>
  * A closed-loop client (N connections, each waiting for its answer) only ever queues its N, so unless they are
- * more than are released in {@code wait}, it is never refused early, however long its requests take; a refusal
+ * more than twice the starting permits and more than are released in {@code wait}, it is never refused early,
+ * however long its requests take, even when it starts after an idle time (nothing released lately); a refusal
  * alone (a request that waited through a pause) does not start an overload for the same reason.
  */
 public final class Gate {
@@ -33,6 +34,7 @@ public final class Gate {
     private final DoubleToIntFunction sizing;
     private final long waitNanos;
     private final long overloadWaitNanos;
+    private final int shortQueue; // waiting no more than this is never an overload: the permits it started with
     private final LongAdder released = new LongAdder(); // every holder adds: no one contended counter
     private final LongAdder refused = new LongAdder();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -49,6 +51,7 @@ public final class Gate {
         slots = new Slots(permits);
         waitNanos = wait.toNanos();
         overloadWaitNanos = Math.min(overloadWait.toNanos(), waitNanos);
+        shortQueue = permits;
         long now = System.nanoTime();
         intervalEnd = new AtomicLong(now + INTERVAL.toNanos());
         lastRefusal = now - 2 * HOLD.toNanos();
@@ -116,9 +119,10 @@ public final class Gate {
         }
     }
 
-    /** More wait than are released in a wait: the last of them would wait in vain. */
+    /** More wait than are released in a wait (the last of them would wait in vain), and than a short queue. */
     private boolean queueTooLong() {
-        return waiting.get() > releasedPerSecond * waitNanos / 1e9;
+        int n = waiting.get();
+        return n > shortQueue && n > releasedPerSecond * waitNanos / 1e9;
     }
 
     /** The first one after an interval ends closes it: the next interval's permits and wait. */

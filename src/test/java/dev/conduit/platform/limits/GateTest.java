@@ -16,12 +16,14 @@ class GateTest {
         var gate = one();
         assertThat(gate.enter()).isTrue();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            // nothing released lately: one waiting is more than it releases in a wait
+            // nothing released lately: two waiting are more than it releases in a wait, and than its one permit
             var first = pool.submit(() -> millis(() -> assertThat(gate.enter()).isFalse()));
+            var second = pool.submit(() -> millis(() -> assertThat(gate.enter()).isFalse()));
             Thread.sleep(Gate.INTERVAL.toMillis() + 10);
             assertThat(millis(() -> assertThat(gate.enter()).isFalse())).as("the overload wait").isLessThan(200);
             assertThat(gate.overloaded()).isTrue();
             assertThat(first.get(5, TimeUnit.SECONDS)).as("its wait was set when it came").isGreaterThanOrEqualTo(300);
+            assertThat(second.get(5, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(300);
         }
         // no one waiting now, but a refusal within the hold keeps the overload up
         Thread.sleep(Gate.INTERVAL.toMillis() + 10);
@@ -30,7 +32,21 @@ class GateTest {
         Thread.sleep(Gate.HOLD.toMillis() + 10);
         assertThat(gate.enter()).isTrue();
         assertThat(gate.overloaded()).isFalse();
-        assertThat(gate.refused()).isEqualTo(3);
+        assertThat(gate.refused()).isEqualTo(4);
+    }
+
+    @Test
+    void aQueueNoLongerThanItsPermitsIsNoOverloadEvenAfterAnIdleTime() throws Exception {
+        var gate = one();
+        assertThat(gate.enter()).isTrue();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            // nothing released lately (a closed-loop client starting): one waiting is still a short queue
+            var first = pool.submit(gate::enter);
+            Thread.sleep(Gate.INTERVAL.toMillis() + 10);
+            assertThat(gate.overloaded()).isFalse();
+            gate.leave();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test
@@ -39,9 +55,11 @@ class GateTest {
         assertThat(gate.enter()).isTrue();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var first = pool.submit(gate::enter);
+            var second = pool.submit(gate::enter);
             Thread.sleep(Gate.INTERVAL.toMillis() + 10);
             assertThat(gate.enter()).isFalse();
             assertThat(first.get(5, TimeUnit.SECONDS)).isFalse();
+            assertThat(second.get(5, TimeUnit.SECONDS)).isFalse();
         }
         gate.leave();
         Thread.sleep(Gate.HOLD.toMillis() / 2);
