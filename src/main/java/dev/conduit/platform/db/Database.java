@@ -54,6 +54,8 @@ public final class Database implements AutoCloseable {
     private final Timeouts timeouts;
     private final StatementListener listener;
     private final Semaphore turns;
+    private final Duration turnWait;
+    private final Duration overloadWait;
     private final BooleanSupplier sheddable;
     private final LongAdder refused = new LongAdder();
     private volatile HikariDataSource pool;
@@ -79,15 +81,17 @@ public final class Database implements AutoCloseable {
         this.listener = listener;
         this.sheddable = sheddable;
         turns = new Semaphore(size, true);
+        turnWait = timeouts.poolWait();
+        overloadWait = timeouts.overloadWait().compareTo(turnWait) < 0 ? timeouts.overloadWait() : turnWait;
         this.pool = new HikariDataSource(settings.get());
         Thread.ofVirtual().name("database-watch").start(this::watch);
     }
 
     /**
-     * How long a request waits for a connection from the pool ({@code poolWait}: then 503; {@code overloadWait}
-     * when it is sheddable), and for the database to answer a statement it sent ({@code socket}: then the
-     * connection is dropped and the statement fails; a database that froze would otherwise hold the request, and
-     * its connection, forever).
+     * How long a request waits for a connection ({@code poolWait} for its turn, then 503; {@code overloadWait} when it
+     * is sheddable; and once more {@code poolWait} for the pool while it is short of connections), and for the database to answer a
+     * statement it sent ({@code socket}: then the connection is dropped and the statement fails; a database that
+     * froze would otherwise hold the request, and its connection, forever).
      */
     public record Timeouts(Duration poolWait, Duration overloadWait, Duration socket) {
         public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(20),
@@ -118,7 +122,9 @@ public final class Database implements AutoCloseable {
         hikari.setMinimumIdle(size);
         // no connection before returning: start-up's schema check waits for the first one
         hikari.setInitializationFailTimeout(-1);
-        // a request that cannot get a connection in time is told to retry (503), not queued forever
+        // a request that cannot get a connection in time is told to retry (503), not queued forever; with turns
+        // taken first (Database.turns), the pool makes one wait only while it is short of connections (an outage, a
+        // new pool)
         hikari.setConnectionTimeout(timeouts.poolWait().toMillis());
         // a connection idle for a while is checked before use: within this much, or dropped
         hikari.setValidationTimeout(Math.max(250, timeouts.poolWait().toMillis() / 2));
@@ -242,27 +248,37 @@ public final class Database implements AutoCloseable {
         if (!breaker.tryAcquirePermission()) {
             throw CallNotPermittedException.createCallNotPermittedException(breaker);
         }
-        if (!turn(sheddable.getAsBoolean() ? timeouts.overloadWait() : timeouts.poolWait())) {
-            breaker.releasePermission(); // busy, not cut off from its database
-            refused.increment();
-            throw new Failure.Overloaded();
-        }
         long start = System.nanoTime();
+        if (!turn(sheddable.getAsBoolean() ? overloadWait : turnWait)) {
+            if (connected()) { // busy, not cut off from its database: not the breaker's business
+                breaker.releasePermission();
+                refused.increment();
+                throw new Failure.Overloaded();
+            }
+            var failure = new SQLTransientConnectionException("No connection to the database in time");
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, failure);
+            throw failure;
+        }
+        Connection connection;
         try {
-            Connection connection = pool.getConnection();
-            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            return connection;
+            connection = pool.getConnection();
         } catch (SQLException | RuntimeException e) {
             turns.release();
-            // a pool that still has connections is busy, not cut off from its database: not the breaker's business
-            var state = pool.getHikariPoolMXBean();
-            if (state != null && state.getTotalConnections() > 0) {
+            if (connected()) {
                 breaker.releasePermission();
             } else {
                 breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             }
             throw e;
         }
+        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return connection;
+    }
+
+    /** Whether the pool of the moment holds a connection: while it does, the database is there, if busy. */
+    private boolean connected() {
+        var state = pool.getHikariPoolMXBean();
+        return state != null && state.getTotalConnections() > 0;
     }
 
     private boolean turn(Duration wait) {

@@ -15,16 +15,18 @@ import java.util.function.DoubleToIntFunction;
  * <ul>
  * <li>How many at once: {@code sizing} of how many were released per second lately.</li>
  * <li>How long to wait: {@code wait} normally, long enough to ride out a pause (a GC, a busy host) with no
- * refusal. Once more wait than are released in that time (the last of them would wait in vain), and more than
- * the permits it started with, more comes in than is served: they wait {@code overloadWait} at most (CoDel's standing-queue idea), until the queue is within
- * that bound again and {@link #HOLD} has passed with no refusal. The accepted ones keep their latency and the rest
- * are refused early, instead of every one waiting in an ever longer queue. The hold keeps a moment without
- * refusals in the middle of an overload (a pause) from letting a new batch wait the long wait.</li>
+ * refusal. Once more wait than are released in that time (the last of them would wait in vain), and more than the
+ * permits it started with, more comes in than is served: they wait {@code overloadWait} at most (CoDel's
+ * standing-queue idea), until the queue is within that bound again and {@link #HOLD} has passed with no refusal.
+ * The accepted ones keep their latency and the rest are refused early, instead of every one waiting in an ever
+ * longer queue. The hold keeps a moment without refusals in the middle of an overload (a pause) from letting a new
+ * batch wait the long wait.</li>
  * </ul>
- * A closed-loop client (N connections, each waiting for its answer) only ever queues its N, so unless they are
- * more than twice the starting permits and more than are released in {@code wait}, it is never refused early,
- * however long its requests take, even when it starts after an idle time (nothing released lately); a refusal
- * alone (a request that waited through a pause) does not start an overload for the same reason.
+ * A closed-loop client (N connections, each waiting for its answer) only ever queues its N less the permits in
+ * use, so unless N is more than the starting permits and the current ones together, and than are released in
+ * {@code wait}, it is never refused early, however long its requests take, even when it starts after an idle time
+ * (nothing released lately); a refusal alone (a request that waited through a pause) does not start an overload
+ * for the same reason.
  */
 public final class Gate {
     static final Duration INTERVAL = Duration.ofMillis(100);
@@ -40,13 +42,13 @@ public final class Gate {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong intervalEnd;
     private volatile long lastRefusal; // System.nanoTime() of the last one that waited in vain
-    private volatile int permits;
+    private final AtomicInteger permits;
     private volatile boolean overloaded;
     private volatile double releasedPerSecond; // written by the one thread that closes an interval
 
     /** {@code permits} at first; then {@code sizing} of the releases per second, once per interval. */
     public Gate(int permits, DoubleToIntFunction sizing, Duration wait, Duration overloadWait) {
-        this.permits = permits;
+        this.permits = new AtomicInteger(permits);
         this.sizing = sizing;
         slots = new Slots(permits);
         waitNanos = wait.toNanos();
@@ -85,11 +87,16 @@ public final class Gate {
 
     /** How many may hold it at once now. */
     public int permits() {
-        return permits;
+        return permits.get();
     }
 
     public int inUse() {
-        return permits - slots.availablePermits();
+        return permits.get() - slots.availablePermits();
+    }
+
+    /** How many wait for a permit now (tests). */
+    int waiting() {
+        return waiting.get();
     }
 
     /** Whether one that finds every permit taken now waits {@code overloadWait} at most. */
@@ -136,8 +143,8 @@ public final class Gate {
         releasedPerSecond = releasedPerSecond == 0 ? rate : (releasedPerSecond + rate) / 2;
         overloaded = overloaded && now - lastRefusal < HOLD.toNanos() || queueTooLong();
         int next = sizing.applyAsInt(releasedPerSecond);
-        int change = next - permits;
-        permits = next;
+        // one change at a time, even if a late closer of this interval runs beside the next interval's
+        int change = next - permits.getAndSet(next);
         if (change > 0) {
             slots.release(change);
         } else if (change < 0) {

@@ -30,7 +30,7 @@ class DatabaseTest {
             sheddable.set(false);
             start = System.nanoTime();
             assertThatThrownBy(() -> jdbi.useHandle(h -> h.execute("select 1"))).isInstanceOf(Failure.Overloaded.class);
-            assertThat((System.nanoTime() - start) / 1_000_000).as("the full wait").isGreaterThanOrEqualTo(300);
+            assertThat((System.nanoTime() - start) / 1_000_000).as("the full turn").isGreaterThanOrEqualTo(300);
 
             var waiting = pool.submit(() -> jdbi.withHandle(h -> h.createQuery("select 7").mapTo(Integer.class).one()));
             Thread.sleep(100);

@@ -3,7 +3,9 @@ package dev.conduit.platform.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,7 @@ class GateTest {
             // nothing released lately: two waiting are more than it releases in a wait, and than its one permit
             var first = pool.submit(() -> millis(() -> assertThat(gate.enter()).isFalse()));
             var second = pool.submit(() -> millis(() -> assertThat(gate.enter()).isFalse()));
-            Thread.sleep(Gate.INTERVAL.toMillis() + 10);
+            waitUntilWaiting(gate, 2);
             assertThat(millis(() -> assertThat(gate.enter()).isFalse())).as("the overload wait").isLessThan(200);
             assertThat(gate.overloaded()).isTrue();
             assertThat(first.get(5, TimeUnit.SECONDS)).as("its wait was set when it came").isGreaterThanOrEqualTo(300);
@@ -56,7 +58,7 @@ class GateTest {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var first = pool.submit(gate::enter);
             var second = pool.submit(gate::enter);
-            Thread.sleep(Gate.INTERVAL.toMillis() + 10);
+            waitUntilWaiting(gate, 2);
             assertThat(gate.enter()).isFalse();
             assertThat(first.get(5, TimeUnit.SECONDS)).isFalse();
             assertThat(second.get(5, TimeUnit.SECONDS)).isFalse();
@@ -67,6 +69,36 @@ class GateTest {
         Thread.sleep(Gate.HOLD.toMillis() / 2 + 100); // a hold after the last refusal here, not after the one further
         assertThat(gate.enter()).isTrue();
         assertThat(gate.overloaded()).isTrue();
+    }
+
+    @Test
+    void aClosedLoopClientStartingAfterAnIdleTimeIsNotRefusedEarly() throws Exception {
+        // CI at e00b8b2: 64 connections after an idle time, the limit at its floor: 48 waiting, nothing released
+        var gate = new Gate(128, rate -> 16, Duration.ofSeconds(2), OVERLOAD_WAIT);
+        Thread.sleep(Gate.INTERVAL.toMillis() + 10);
+        for (int i = 0; i < 16; i++) {
+            assertThat(gate.enter()).isTrue();
+        }
+        assertThat(gate.permits()).isEqualTo(16);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var waiting = new ArrayList<Future<Boolean>>();
+            for (int i = 0; i < 48; i++) {
+                waiting.add(pool.submit(() -> enterAndLeave(gate)));
+            }
+            waitUntilWaiting(gate, 48);
+            var next = pool.submit(() -> enterAndLeave(gate)); // closes an interval: 48 waiting, none released
+            Thread.sleep(100);
+            assertThat(next).as("waits the full wait, not the overload wait").isNotDone();
+            assertThat(gate.overloaded()).isFalse();
+            waiting.add(next);
+            for (int i = 0; i < 16; i++) {
+                gate.leave();
+            }
+            for (var one : waiting) {
+                assertThat(one.get(5, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+        assertThat(gate.refused()).isZero();
     }
 
     @Test
@@ -112,6 +144,23 @@ class GateTest {
     /** One permit, always. */
     private static Gate one() {
         return new Gate(1, rate -> 1, WAIT, OVERLOAD_WAIT);
+    }
+
+    private static boolean enterAndLeave(Gate gate) {
+        boolean entered = gate.enter();
+        if (entered) {
+            gate.leave();
+        }
+        return entered;
+    }
+
+    private static void waitUntilWaiting(Gate gate, int n) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (gate.waiting() < n && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(gate.waiting()).isEqualTo(n);
+        Thread.sleep(Gate.INTERVAL.toMillis() + 10); // the next entry closes an interval
     }
 
     private static long millis(Runnable action) {
