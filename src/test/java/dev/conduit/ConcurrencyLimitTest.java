@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,12 +24,9 @@ import org.junit.jupiter.api.Test;
 class ConcurrencyLimitTest {
     @Test
     void requestsBeyondTheAdmissionLimitWaitTheirTurnThen503ButProbesPassBy() throws Exception {
-        Path dataDir = TestServer.newDataDir();
-        var env = new HashMap<>(TestServer.environment(dataDir));
-        env.put("ADMISSION_LIMIT", "1");
-        env.put("ADMISSION_WAIT_MS", "1000");
-        Main app = Main.start(Config.from(env), sql -> { });
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var own = TestServer.start(Map.of("ADMISSION_LIMIT", "1", "ADMISSION_WAIT_MS", "1000"));
+             var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Main app = own.app();
             var api = new Api("http://127.0.0.1:" + app.port() + "/api");
             var probes = new Api("http://127.0.0.1:" + app.port() + "/health");
             var author = api.register("admitted");
@@ -76,9 +72,6 @@ class ConcurrencyLimitTest {
             var scrape = new Api("http://127.0.0.1:" + app.managementPort()).get("/metrics");
             assertThat(scrape.body()).contains("conduit_requests_shed_total{stage=\"admission\"} 4.0",
                     "conduit_admission_limit 1.0", "conduit_admission_overloaded 0.0");
-        } finally {
-            app.stop();
-            TestServer.deleteTree(dataDir);
         }
     }
 
@@ -97,9 +90,8 @@ class ConcurrencyLimitTest {
 
     @Test
     void theAdmissionLimitFollowsWhatTheServerCompletes() throws Exception {
-        Path dataDir = TestServer.newDataDir();
-        Main app = Main.start(Config.from(TestServer.environment(dataDir)), sql -> { });
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var own = TestServer.start(Map.of()); var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Main app = own.app();
             var api = new Api("http://127.0.0.1:" + app.port() + "/api");
             // idle: as many as it completes in 25 ms is none, so the floor
             api.get("/tags");
@@ -123,20 +115,13 @@ class ConcurrencyLimitTest {
             for (var client : clients) {
                 client.get(10, TimeUnit.SECONDS);
             }
-        } finally {
-            app.stop();
-            TestServer.deleteTree(dataDir);
         }
     }
 
     @Test
     void requestsOverTheLimitGet503WithRetryAfterAndTheServerGoesOn() throws Exception {
-        Path dataDir = TestServer.newDataDir();
-        var env = new HashMap<>(TestServer.environment(dataDir));
-        env.put("MAX_CONCURRENT_REQUESTS", "2");
-        env.put("PASSWORD_HASH_CONCURRENCY", "1");
-        Main app = Main.start(Config.from(env), sql -> { });
-        try {
+        try (var own = TestServer.start(Map.of("MAX_CONCURRENT_REQUESTS", "2", "PASSWORD_HASH_CONCURRENCY", "1"))) {
+            Main app = own.app();
             var api = new Api("http://127.0.0.1:" + app.port() + "/api");
             var results = new ArrayList<Future<Api.Response>>();
             try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -159,28 +144,23 @@ class ConcurrencyLimitTest {
             }
             assertThat(refused).isPositive();
             assertThat(api.get("/tags").status()).isEqualTo(200);
-        } finally {
-            app.stop();
-            TestServer.deleteTree(dataDir);
         }
     }
 
     @Test
     void requestsWaitingTooLongForADatabaseConnectionGet503AndNothingIsWritten() throws Exception {
-        Path dataDir = TestServer.newDataDir();
-        var env = new HashMap<>(TestServer.environment(dataDir));
-        env.put("DATABASE_POOL_SIZE", "1");
-        env.put("DATABASE_WAIT_MS", "300");
-        Main app = Main.start(Config.from(env), sql -> { });
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor();
+        try (var own = TestServer.start(Map.of("DATABASE_POOL_SIZE", "1", "DATABASE_WAIT_MS", "300"));
+             var pool = Executors.newVirtualThreadPerTaskExecutor();
              Handle lock = TestServer.database().open()) {
+            Main app = own.app();
             var api = new Api("http://127.0.0.1:" + app.port() + "/api");
             var author = api.register("gated");
             String slug = api.createArticle(author, Api.unique("Gated"), java.util.List.of());
             // the one connection: held by an edit that waits for the article's row, which the test has locked
             lock.begin();
             lock.execute("select 1 from articles where slug = ? for update", slug);
-            var edit = pool.submit(() -> api.put("/articles/" + slug, wrap("article", "body", "edited"), author.token()));
+            var edit = pool.submit(() -> api.put("/articles/" + slug, wrap("article", "body", "edited"),
+                    author.token()));
             Thread.sleep(300);
             assertThat(edit).isNotDone();
 
@@ -196,20 +176,16 @@ class ConcurrencyLimitTest {
             assertThat(api.get("/articles/" + slug + "/comments").body()).contains("\"comments\":[]");
             var scrape = new Api("http://127.0.0.1:" + app.managementPort()).get("/metrics");
             assertThat(scrape.body()).contains("conduit_requests_shed_total{stage=\"database\"} 1.0");
-        } finally {
-            app.stop();
-            TestServer.deleteTree(dataDir);
         }
     }
 
     @Test
     void connectionsOverTheLimitWaitToBeAcceptedAndAreServedOnceOneCloses() throws Exception {
-        Path dataDir = TestServer.newDataDir();
-        var env = new HashMap<>(TestServer.environment(dataDir));
-        env.put("MAX_CONNECTIONS", "2");
-        Main app = Main.start(Config.from(env), sql -> { });
-        try (var first = idleConnection(app.port()); var second = idleConnection(app.port());
+        try (var own = TestServer.start(Map.of("MAX_CONNECTIONS", "2"));
+             var first = idleConnection(own.app().port());
+             var second = idleConnection(own.app().port());
              var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Main app = own.app();
             var api = new Api("http://127.0.0.1:" + app.port() + "/api");
             var third = pool.submit(() -> api.get("/tags"));
             Thread.sleep(500);
@@ -217,9 +193,6 @@ class ConcurrencyLimitTest {
 
             first.close();
             assertThat(third.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
-        } finally {
-            app.stop();
-            TestServer.deleteTree(dataDir);
         }
     }
 

@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -264,12 +262,8 @@ class IdempotencyTest {
 
     @Test
     void anOverloadedAnswerKeepsNothingSoTheRetryRuns() throws Exception {
-        Path dataDir = TestServer.newDataDir();
-        var env = new HashMap<>(TestServer.environment(dataDir));
-        env.put("ADMISSION_LIMIT", "1");
-        env.put("ADMISSION_WAIT_MS", "0");
-        Main app = Main.start(Config.from(env), sql -> { });
-        try {
+        try (var own = TestServer.start(Map.of("ADMISSION_LIMIT", "1", "ADMISSION_WAIT_MS", "0"))) {
+            Main app = own.app();
             var busy = new Api("http://127.0.0.1:" + app.port() + "/api");
             var author = busy.register("idem503");
             // through this server only: the shared one's caches would not hear of its writes
@@ -299,9 +293,6 @@ class IdempotencyTest {
             assertThat(busy.post("/articles", article, author.token(), headers).body()).isEqualTo(retry.body());
             assertThat(busy.get("/articles?author=" + author.username()).at("/articlesCount").asInt())
                     .isEqualTo(2);
-        } finally {
-            app.stop();
-            TestServer.deleteTree(dataDir);
         }
     }
 

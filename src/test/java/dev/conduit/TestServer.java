@@ -139,6 +139,29 @@ public final class TestServer {
         return env;
     }
 
+    /**
+     * A Conduit of the test's own on the shared server's database, with {@code overrides} on top of the test
+     * environment; closing it stops it and removes its data folder.
+     */
+    public static Own start(Map<String, String> overrides) {
+        Path dataDir = newDataDir();
+        var env = new HashMap<>(environment(dataDir));
+        env.putAll(overrides);
+        return new Own(Main.start(Config.from(env), sql -> { }), dataDir);
+    }
+
+    /** A Conduit {@link #start(Map)} started. */
+    public record Own(Main app, Path dataDir) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                app.stop();
+            } finally {
+                deleteTree(dataDir);
+            }
+        }
+    }
+
     /** Removes a test's data folder (an embedded PostgreSQL cluster is tens of megabytes). */
     public static void deleteTree(Path root) {
         try {

@@ -3,6 +3,7 @@ package dev.conduit.platform.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.conduit.platform.domain.Failure;
+import dev.conduit.platform.limits.Turns;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -14,7 +15,6 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -53,8 +53,7 @@ public final class Database implements AutoCloseable {
     private final DatabaseTarget target;
     private final Timeouts timeouts;
     private final StatementListener listener;
-    private final Semaphore turns;
-    private final Duration turnWait;
+    private final Turns turns;
     private final Duration overloadWait;
     private final BooleanSupplier sheddable;
     private final LongAdder refused = new LongAdder();
@@ -80,18 +79,18 @@ public final class Database implements AutoCloseable {
         this.timeouts = timeouts;
         this.listener = listener;
         this.sheddable = sheddable;
-        turns = new Semaphore(size, true);
-        turnWait = timeouts.poolWait();
-        overloadWait = timeouts.overloadWait().compareTo(turnWait) < 0 ? timeouts.overloadWait() : turnWait;
+        turns = new Turns(size);
+        overloadWait = timeouts.overloadWait().compareTo(timeouts.poolWait()) < 0 ? timeouts.overloadWait()
+                : timeouts.poolWait();
         this.pool = new HikariDataSource(settings.get());
         Thread.ofVirtual().name("database-watch").start(this::watch);
     }
 
     /**
-     * How long a request waits for a connection ({@code poolWait} for its turn, then 503; {@code overloadWait} when it
-     * is sheddable; and once more {@code poolWait} for the pool while it is short of connections), and for the database to answer a
-     * statement it sent ({@code socket}: then the connection is dropped and the statement fails; a database that
-     * froze would otherwise hold the request, and its connection, forever).
+     * How long a request waits for a connection ({@code poolWait} for its turn, then 503; {@code overloadWait} when
+     * it is sheddable; and once more {@code poolWait} for the pool while it is short of connections), and for the
+     * database to answer a statement it sent ({@code socket}: then the connection is dropped and the statement
+     * fails; a database that froze would otherwise hold the request, and its connection, forever).
      */
     public record Timeouts(Duration poolWait, Duration overloadWait, Duration socket) {
         public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(20),
@@ -249,7 +248,7 @@ public final class Database implements AutoCloseable {
             throw CallNotPermittedException.createCallNotPermittedException(breaker);
         }
         long start = System.nanoTime();
-        if (!turn(sheddable.getAsBoolean() ? overloadWait : turnWait)) {
+        if (!turns.take((sheddable.getAsBoolean() ? overloadWait : timeouts.poolWait()).toNanos())) {
             if (connected()) { // busy, not cut off from its database: not the breaker's business
                 breaker.releasePermission();
                 refused.increment();
@@ -279,16 +278,6 @@ public final class Database implements AutoCloseable {
     private boolean connected() {
         var state = pool.getHikariPoolMXBean();
         return state != null && state.getTotalConnections() > 0;
-    }
-
-    private boolean turn(Duration wait) {
-        try {
-            return turns.tryAcquire(0, TimeUnit.NANOSECONDS) // free, and no one waiting (no barging)
-                    || turns.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the server is stopping this request
-            return false;
-        }
     }
 
     /**

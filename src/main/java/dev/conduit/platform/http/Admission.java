@@ -23,9 +23,8 @@ import java.util.function.Predicate;
  * request queue behind the others. The wait is {@code wait} (a pause is ridden out), or {@code overloadWait} while
  * more comes in than the server completes; a request it admitted ({@link RequestRecord#admitted}) then waits no
  * longer for a database connection either, and such a refusal further in keeps the shedding going as one here
- * does. Requests {@code passBy}
- * accepts are not counted (health probes: a node busy with requests is still alive; requests that wait in a bounded
- * queue of their own).
+ * does. Requests {@code passBy} accepts are not counted (health probes: a node busy with requests is still alive;
+ * requests that wait in a bounded queue of their own).
  */
 public final class Admission implements Filter {
     static final Duration IN_FLIGHT = Duration.ofMillis(25);

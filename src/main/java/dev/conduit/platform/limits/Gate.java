@@ -1,8 +1,6 @@
 package dev.conduit.platform.limits;
 
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,14 +30,13 @@ public final class Gate {
     static final Duration INTERVAL = Duration.ofMillis(100);
     static final Duration HOLD = Duration.ofSeconds(1);
 
-    private final Slots slots;
+    private final Turns slots;
     private final DoubleToIntFunction sizing;
     private final long waitNanos;
     private final long overloadWaitNanos;
     private final int shortQueue; // waiting no more than this is never an overload: the permits it started with
     private final LongAdder released = new LongAdder(); // every holder adds: no one contended counter
     private final LongAdder refused = new LongAdder();
-    private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong intervalEnd;
     private volatile long lastRefusal; // System.nanoTime() of the last one that waited in vain
     private final AtomicInteger permits;
@@ -50,7 +47,7 @@ public final class Gate {
     public Gate(int permits, DoubleToIntFunction sizing, Duration wait, Duration overloadWait) {
         this.permits = new AtomicInteger(permits);
         this.sizing = sizing;
-        slots = new Slots(permits);
+        slots = new Turns(permits);
         waitNanos = wait.toNanos();
         overloadWaitNanos = Math.min(overloadWait.toNanos(), waitNanos);
         shortQueue = permits;
@@ -67,7 +64,7 @@ public final class Gate {
         adapt(System.nanoTime());
         // a queue already too long shortens this wait at once, not at the interval's end: a fast arrival rate
         // queues hundreds within an interval, each of which would wait the long wait
-        if (acquire(overloaded() ? overloadWaitNanos : waitNanos)) {
+        if (slots.take(overloaded() ? overloadWaitNanos : waitNanos)) {
             return true;
         }
         lastRefusal = System.nanoTime();
@@ -96,7 +93,7 @@ public final class Gate {
 
     /** How many wait for a permit now (tests). */
     int waiting() {
-        return waiting.get();
+        return slots.waiting();
     }
 
     /** Whether one that finds every permit taken now waits {@code overloadWait} at most. */
@@ -109,26 +106,9 @@ public final class Gate {
         return refused.sum();
     }
 
-    private boolean acquire(long nanos) {
-        try {
-            if (slots.tryAcquire(0, TimeUnit.NANOSECONDS)) { // a free permit and no one waiting (no barging)
-                return true;
-            }
-            waiting.incrementAndGet();
-            try {
-                return slots.tryAcquire(nanos, TimeUnit.NANOSECONDS);
-            } finally {
-                waiting.decrementAndGet();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the server is stopping this one
-            return false;
-        }
-    }
-
     /** More wait than are released in a wait (the last of them would wait in vain), and than a short queue. */
     private boolean queueTooLong() {
-        int n = waiting.get();
+        int n = slots.waiting();
         return n > shortQueue && n > releasedPerSecond * waitNanos / 1e9;
     }
 
@@ -148,19 +128,7 @@ public final class Gate {
         if (change > 0) {
             slots.release(change);
         } else if (change < 0) {
-            slots.reducePermits(-change); // holders beyond it leave in their time; the next wait for them
-        }
-    }
-
-    /** A fair semaphore whose size can shrink. */
-    private static final class Slots extends Semaphore {
-        Slots(int permits) {
-            super(permits, true);
-        }
-
-        @Override
-        protected void reducePermits(int reduction) {
-            super.reducePermits(reduction);
+            slots.shrink(-change);
         }
     }
 }
