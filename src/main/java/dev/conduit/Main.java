@@ -277,6 +277,7 @@ public final class Main {
         database = Database.connect(target, config.databasePoolSize(), config.databaseTimeouts(),
                 observed(statements, tracing),
                 () -> admission.overloaded() && RequestRecord.admittedBeforeAnyStatement());
+        admission.whenShedding(database::sheddingBegan);
         // 3. the schema, on a thread of its own: the rest is built meanwhile, and the server starts listening only
         //    once the schema is current. Its connection is the first the pool makes: asked for before JDBI is set up,
         //    so that the login (SCRAM hashing, slow on a cold JVM) runs beside that set-up, not after it

@@ -41,7 +41,8 @@ import org.jdbi.v3.core.statement.StatementExceptions;
  * says so (an admitted request that has not yet run a statement, while the front door sheds load). The front door's
  * admission limit is sized by all requests, those the caches answer included: when the database is what limits
  * (slow, or given more than it can do), the admitted requests that need it would otherwise queue here for far
- * longer than the others take.
+ * longer than the others take. A waiter reads its patience again when {@link #sheddingBegan()} says the front door
+ * began shedding: one that waited longer than the overload wait gives up then.
  */
 public final class Database implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
@@ -248,7 +249,7 @@ public final class Database implements AutoCloseable {
             throw CallNotPermittedException.createCallNotPermittedException(breaker);
         }
         long start = System.nanoTime();
-        if (!turns.take((sheddable.getAsBoolean() ? overloadWait : timeouts.poolWait()).toNanos())) {
+        if (!turns.take(() -> (sheddable.getAsBoolean() ? overloadWait : timeouts.poolWait()).toNanos())) {
             if (connected()) { // busy, not cut off from its database: not the breaker's business
                 breaker.releasePermission();
                 refused.increment();
@@ -298,7 +299,13 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
+    /** The front door began shedding load: those waiting for a turn read their patience again. */
+    public void sheddingBegan() {
+        turns.wakeAll();
+    }
+
     /** Requests refused for want of a connection in time, since the start. */
+
     public long refused() {
         return refused.sum();
     }

@@ -1,48 +1,142 @@
 package dev.conduit.platform.limits;
 
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
- * Permits taken first come first served (a fair semaphore), each taker waiting a time of its own; the count can
- * shrink while permits are out.
+ * Permits taken first come first served, each taker waiting as long as its patience says, counted from its arrival
+ * and read again whenever it wakes: {@link #wakeAll()} after the patience changed (an overload began) makes those
+ * who have already waited longer than the new patience give up at once, instead of at the end of the wait they
+ * started with (CoDel's idea: what matters is how long a request has waited). The count can shrink while permits
+ * are out. A waiter that gives up is only marked and skipped later, so giving up costs no pass over the queue.
  */
-public final class Turns extends Semaphore {
-    private final AtomicInteger waiting = new AtomicInteger();
+public final class Turns {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>(); // in arrival order; may hold ones that gave up
+    private int available; // negative after a shrink while permits were out
+    private volatile int waiting;
+
+    private static final class Waiter {
+        final Thread thread = Thread.currentThread();
+        final long since = System.nanoTime();
+        volatile boolean granted;
+        boolean gone; // gave up; guarded by lock
+    }
 
     public Turns(int permits) {
-        super(permits, true);
+        available = permits;
     }
 
     /**
-     * A permit, waiting up to {@code nanos} for it behind those already waiting; false when none came in time or
-     * the thread was interrupted (the server is stopping it). True obliges a {@link #release()}.
+     * A permit, waiting behind those already waiting for as long as {@code patience} (nanoseconds since the call)
+     * allows; false when none came in time or the thread was interrupted (the server is stopping it), with the
+     * interrupt kept. True obliges a {@link #release()}.
      */
-    public boolean take(long nanos) {
+    public boolean take(LongSupplier patience) {
+        var me = new Waiter();
+        lock.lock();
         try {
-            if (tryAcquire(0, TimeUnit.NANOSECONDS)) { // a free permit and no one waiting (no barging)
+            if (waiting == 0 && available > 0) { // no barging past those waiting
+                available--;
                 return true;
             }
-            waiting.incrementAndGet();
-            try {
-                return tryAcquire(nanos, TimeUnit.NANOSECONDS);
-            } finally {
-                waiting.decrementAndGet();
+            while (!queue.isEmpty() && queue.peekFirst().gone) {
+                queue.pollFirst();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            queue.addLast(me);
+            waiting++;
+        } finally {
+            lock.unlock();
+        }
+        while (!me.granted) {
+            long left = me.since + patience.getAsLong() - System.nanoTime();
+            if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                lock.lock();
+                try {
+                    if (me.granted) { // handed one just now: it is ours to release
+                        return true;
+                    }
+                    me.gone = true;
+                    waiting--;
+                } finally {
+                    lock.unlock();
+                }
+                return false;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        return true;
+    }
+
+    /** A permit back: to the longest waiting, else to the count. */
+    public void release() {
+        Waiter next = null;
+        lock.lock();
+        try {
+            if (available < 0) { // a shrink is still being paid off
+                available++;
+                return;
+            }
+            while ((next = queue.pollFirst()) != null && next.gone) {
+                // gave up meanwhile
+            }
+            if (next == null) {
+                available++;
+                return;
+            }
+            waiting--;
+            next.granted = true;
+        } finally {
+            lock.unlock();
+        }
+        LockSupport.unpark(next.thread);
+    }
+
+    /** {@code n} more permits. */
+    public void release(int n) {
+        for (int i = 0; i < n; i++) {
+            release();
+        }
+    }
+
+    /** {@code n} fewer permits; those out now come back in their time, and the next takers wait for them. */
+    public void shrink(int n) {
+        lock.lock();
+        try {
+            available -= n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every waiter reads its patience again now. */
+    public void wakeAll() {
+        Thread[] threads;
+        lock.lock();
+        try {
+            threads = queue.stream().filter(w -> !w.gone).map(w -> w.thread).toArray(Thread[]::new);
+        } finally {
+            lock.unlock();
+        }
+        for (Thread t : threads) {
+            LockSupport.unpark(t);
         }
     }
 
     /** How many wait for a permit now. */
     public int waiting() {
-        return waiting.get();
+        return waiting;
     }
 
-    /** {@code n} fewer permits; those out now come back in their time, and the next takers wait for them. */
-    public void shrink(int n) {
-        reducePermits(n);
+    /** Permits free now (0 while any are owed after a shrink). */
+    public int availablePermits() {
+        lock.lock();
+        try {
+            return Math.max(0, available);
+        } finally {
+            lock.unlock();
+        }
     }
 }
