@@ -184,8 +184,14 @@ def markdown(r, images):
                   f"{ov['after']['p99']} ms; normal again {ov['back_to_normal_s']} s after the overload",
                   "- RSS (MB) before / during / after: " + " / ".join(
                       str((ov["rss_mb"].get(k) or {}).get("peak")) for k in ("base", "overload", "after")), ""]
-        lines += [table(["second", "answered", "refused", "failed", "p50 ms", "p99 ms", "refused p50 ms"],
-                        [[i + 1, p["answered"], p["refused"], p["failed"], p["p50"], p["p99"], p.get("refused_p50")]
+        bound = [i + 1 for i, p in enumerate(ov["overload_per_second"]) if (p.get("client_cpu") or 0) >= 0.95]
+        if bound:
+            lines += [f"- The client (Gatling) used ~100% of its core in second(s) {', '.join(map(str, bound))}: "
+                      "those seconds' latencies include its own delays", ""]
+        lines += [table(["second", "answered", "refused", "failed", "p50 ms", "p99 ms", "refused p50 ms",
+                         "client CPU"],
+                        [[i + 1, p["answered"], p["refused"], p["failed"], p["p50"], p["p99"], p.get("refused_p50"),
+                          pct(p["client_cpu"]) if p.get("client_cpu") is not None else ""]
                          for i, p in enumerate(ov["overload_per_second"])]), ""]
     so = r.get("soak")
     if so:
