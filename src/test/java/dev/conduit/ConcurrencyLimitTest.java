@@ -54,7 +54,7 @@ class ConcurrencyLimitTest {
                 // from their arrival, was over
                 for (var waiter : java.util.List.of(first, second, third)) {
                     assertThat(waiter.get(10, TimeUnit.SECONDS)).as("waited until the overload began, not a second")
-                            .isBetween(350L, 900L);
+                            .isBetween(250L, 900L);
                 }
                 assertThat(probes.get("/live").status()).isEqualTo(200);
                 assertThat(probes.get("/ready").status()).isEqualTo(200);

@@ -305,7 +305,6 @@ public final class Database implements AutoCloseable {
     }
 
     /** Requests refused for want of a connection in time, since the start. */
-
     public long refused() {
         return refused.sum();
     }

@@ -1,7 +1,6 @@
 package dev.conduit.platform.limits;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -45,7 +44,8 @@ public final class Gate {
     private final AtomicInteger permits;
     private volatile boolean overloaded;
     private volatile double releasedPerSecond; // written by the one thread that closes an interval
-    private final AtomicBoolean shedding = new AtomicBoolean(); // the state the waiters were last woken for
+    private final Object state = new Object(); // guards the changes of overloaded and shedding
+    private volatile boolean shedding; // the state the waiters were last woken for
     private volatile Runnable onShedding = () -> { };
 
     /** {@code permits} at first; then {@code sizing} of the releases per second, once per interval. */
@@ -69,12 +69,14 @@ public final class Gate {
         adapt(System.nanoTime());
         // a queue already too long shortens this wait at once, not at the interval's end: a fast arrival rate
         // queues hundreds within an interval, each of which would wait the long wait
-        boolean overloaded = overloaded();
-        notice(overloaded);
+        boolean shed = overloaded();
+        if (shed) {
+            startShedding();
+        }
         // and once overloaded, one behind more than are released in the short wait would wait in vain: refused
         // without queueing, in microseconds
-        if (overloaded && slots.waiting() >= Math.max(1, releasedPerSecond * overloadWaitNanos / 1e9)
-                || !slots.take(this::patience)) {
+        boolean inVain = shed && slots.waiting() >= Math.max(1, releasedPerSecond * overloadWaitNanos / 1e9);
+        if (inVain || !slots.take(this::patience)) {
             lastRefusal = System.nanoTime();
             refused.increment();
             return false;
@@ -97,18 +99,25 @@ public final class Gate {
      * otherwise each wait up to the long wait behind permits held by slower requests (measured: cached reads waited
      * 100-320 ms in the first half second, while the client opened a connection for each).
      */
-    private void notice(boolean overloaded) {
-        if (!overloaded) {
-            if (shedding.get()) {
-                shedding.set(false);
+    private void startShedding() {
+        if (shedding) {
+            return;
+        }
+        synchronized (state) {
+            if (shedding) {
+                return;
             }
-        } else if (shedding.compareAndSet(false, true)) {
+            shedding = true;
             // held from now on, as if an interval had closed: found on an arrival, it would otherwise end as soon
             // as the queue it was found by has given up
-            this.overloaded = true;
-            slots.wakeAll();
-            onShedding.run();
+            overloaded = true;
         }
+        wake();
+    }
+
+    private void wake() {
+        slots.wakeAll();
+        onShedding.run();
     }
 
     /** {@code queues} (a queue further in whose patience follows this state) woken when an overload begins. */
@@ -165,8 +174,15 @@ public final class Gate {
         long since = now - end + INTERVAL.toNanos(); // longer than an interval when no one came meanwhile
         double rate = released.sumThenReset() * 1e9 / since;
         releasedPerSecond = releasedPerSecond == 0 ? rate : (releasedPerSecond + rate) / 2;
-        overloaded = overloaded && now - lastRefusal < HOLD.toNanos() || queueTooLong();
-        notice(overloaded);
+        boolean began;
+        synchronized (state) { // beside an arrival that starts the shedding: neither state change may be lost
+            overloaded = overloaded && now - lastRefusal < HOLD.toNanos() || queueTooLong();
+            began = overloaded && !shedding;
+            shedding = overloaded;
+        }
+        if (began) {
+            wake();
+        }
         int next = sizing.applyAsInt(releasedPerSecond);
         // one change at a time, even if a late closer of this interval runs beside the next interval's
         int change = next - permits.getAndSet(next);

@@ -16,6 +16,7 @@ public final class Turns {
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>(); // in arrival order; may hold ones that gave up
     private int available; // negative after a shrink while permits were out
+    private int givenUp; // waiters in the queue that gave up
     private volatile int waiting;
 
     private static final class Waiter {
@@ -31,10 +32,13 @@ public final class Turns {
 
     /**
      * A permit, waiting behind those already waiting for as long as {@code patience} (nanoseconds since the call)
-     * allows; false when none came in time or the thread was interrupted (the server is stopping it), with the
-     * interrupt kept. True obliges a {@link #release()}.
+     * allows; false when none came in time or the thread was or is interrupted (the server is stopping it), with
+     * the interrupt kept. True obliges a {@link #release()}.
      */
     public boolean take(LongSupplier patience) {
+        if (Thread.currentThread().isInterrupted()) {
+            return false;
+        }
         var me = new Waiter();
         lock.lock();
         try {
@@ -44,35 +48,54 @@ public final class Turns {
             }
             while (!queue.isEmpty() && queue.peekFirst().gone) {
                 queue.pollFirst();
+                givenUp--;
             }
             queue.addLast(me);
             waiting++;
         } finally {
             lock.unlock();
         }
-        while (!me.granted) {
-            long left = me.since + patience.getAsLong() - System.nanoTime();
-            if (left <= 0 || Thread.currentThread().isInterrupted()) {
-                lock.lock();
-                try {
-                    if (me.granted) { // handed one just now: it is ours to release
-                        return true;
-                    }
-                    me.gone = true;
-                    waiting--;
-                } finally {
-                    lock.unlock();
+        try {
+            while (!me.granted) {
+                long left = patience.getAsLong() - (System.nanoTime() - me.since);
+                if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                    return !giveUp(me);
                 }
+                LockSupport.parkNanos(this, left);
+            }
+            return true;
+        } catch (RuntimeException | Error e) { // a patience that threw: neither queued nor holding a permit after
+            if (!giveUp(me)) {
+                release();
+            }
+            throw e;
+        }
+    }
+
+    /** False when a permit was handed to {@code me} meanwhile (it is then its to release). */
+    private boolean giveUp(Waiter me) {
+        lock.lock();
+        try {
+            if (me.granted) {
                 return false;
             }
-            LockSupport.parkNanos(this, left);
+            me.gone = true;
+            waiting--;
+            // given up from the middle of the queue (behind a more patient waiter) they would pile up: swept once
+            // they outnumber the live ones
+            if (++givenUp > 64 && givenUp > waiting) {
+                queue.removeIf(w -> w.gone);
+                givenUp = 0;
+            }
+            return true;
+        } finally {
+            lock.unlock();
         }
-        return true;
     }
 
     /** A permit back: to the longest waiting, else to the count. */
     public void release() {
-        Waiter next = null;
+        Waiter next;
         lock.lock();
         try {
             if (available < 0) { // a shrink is still being paid off
@@ -80,7 +103,7 @@ public final class Turns {
                 return;
             }
             while ((next = queue.pollFirst()) != null && next.gone) {
-                // gave up meanwhile
+                givenUp--;
             }
             if (next == null) {
                 available++;
@@ -130,11 +153,11 @@ public final class Turns {
         return waiting;
     }
 
-    /** Permits free now (0 while any are owed after a shrink). */
+    /** Permits free now; negative while that many are owed after a shrink. */
     public int availablePermits() {
         lock.lock();
         try {
-            return Math.max(0, available);
+            return available;
         } finally {
             lock.unlock();
         }

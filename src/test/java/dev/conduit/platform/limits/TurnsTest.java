@@ -1,12 +1,14 @@
 package dev.conduit.platform.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,7 @@ class TurnsTest {
                 });
                 waitUntilWaiting(turns, i + 1);
             }
+            assertThat(turns.take(() -> 0)).as("no barging past those waiting").isFalse();
             turns.release();
         }
         assertThat(served).containsExactly(0, 1, 2);
@@ -41,12 +44,17 @@ class TurnsTest {
         var turns = new Turns(1);
         assertThat(turns.take(LONG)).isTrue();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            var impatient = pool.submit(() -> turns.take(() -> Duration.ofMillis(30).toNanos()));
+            var first = pool.submit(() -> turns.take(LONG));
             waitUntilWaiting(turns, 1);
+            var impatient = pool.submit(() -> turns.take(() -> Duration.ofMillis(300).toNanos()));
+            waitUntilWaiting(turns, 2);
             var patient = pool.submit(() -> turns.take(LONG));
-            assertThat(impatient.get(5, TimeUnit.SECONDS)).isFalse();
+            waitUntilWaiting(turns, 3);
+            assertThat(impatient.get(5, TimeUnit.SECONDS)).as("gave up from the middle of the queue").isFalse();
             turns.release();
-            assertThat(patient.get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isTrue();
+            turns.release();
+            assertThat(patient.get(5, TimeUnit.SECONDS)).as("the permit skipped the one that gave up").isTrue();
         }
         assertThat(turns.waiting()).isZero();
         assertThat(turns.availablePermits()).isZero();
@@ -60,16 +68,18 @@ class TurnsTest {
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var early = pool.submit(() -> turns.take(patience::get));
             waitUntilWaiting(turns, 1);
-            Thread.sleep(200);
+            Thread.sleep(300);
             var late = pool.submit(() -> turns.take(patience::get));
             waitUntilWaiting(turns, 2);
-            patience.set(Duration.ofMillis(150).toNanos());
+            // early has waited 300 ms or more, late far less: a patience between them
+            patience.set(Duration.ofMillis(250).toNanos());
             long woken = System.nanoTime();
             turns.wakeAll();
-            assertThat(early.get(5, TimeUnit.SECONDS)).as("waited 200 ms already").isFalse();
+            assertThat(early.get(5, TimeUnit.SECONDS)).as("waited 300 ms already").isFalse();
             assertThat((System.nanoTime() - woken) / 1_000_000).as("at once, not at its first wait's end")
                     .isLessThan(1000);
-            assertThat(late.isDone()).isFalse();
+            assertThat(turns.waiting()).as("late waits on").isOne();
+            patience.set(Duration.ofSeconds(5).toNanos());
             turns.release();
             assertThat(late.get(5, TimeUnit.SECONDS)).isTrue();
         }
@@ -85,8 +95,8 @@ class TurnsTest {
             var waiter = pool.submit(() -> turns.take(LONG));
             waitUntilWaiting(turns, 1);
             turns.release();
-            Thread.sleep(100);
-            assertThat(waiter.isDone()).as("the first permit back pays the shrink off").isFalse();
+            assertThat(turns.waiting()).as("the first permit back pays the shrink off").isOne();
+            assertThat(turns.availablePermits()).isZero();
             turns.release();
             assertThat(waiter.get(5, TimeUnit.SECONDS)).isTrue();
         }
@@ -96,18 +106,44 @@ class TurnsTest {
     void anInterruptedWaiterGivesUpAndKeepsItsInterrupt() throws Exception {
         var turns = new Turns(1);
         assertThat(turns.take(LONG)).isTrue();
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            var waiter = pool.submit(() -> {
-                boolean took = turns.take(LONG);
-                return !took && Thread.currentThread().isInterrupted();
-            });
-            waitUntilWaiting(turns, 1);
-            waiter.cancel(true);
-            Thread.sleep(100);
-        }
+        var gaveUpInterrupted = new AtomicBoolean();
+        var waiter = Thread.ofVirtual().start(
+                () -> gaveUpInterrupted.set(!turns.take(LONG) && Thread.currentThread().isInterrupted()));
+        waitUntilWaiting(turns, 1);
+        waiter.interrupt();
+        waiter.join(5_000);
+        assertThat(gaveUpInterrupted).isTrue();
         assertThat(turns.waiting()).isZero();
         turns.release();
         assertThat(turns.availablePermits()).as("not handed to the one that gave up").isOne();
+    }
+
+    @Test
+    void anInterruptedThreadTakesNoFreePermit() {
+        var turns = new Turns(1);
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(turns.take(LONG)).isFalse();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(turns.availablePermits()).isOne();
+    }
+
+    @Test
+    void aPatienceThatThrowsLeavesNeitherAWaiterNorALostPermit() throws Exception {
+        var turns = new Turns(1);
+        assertThat(turns.take(LONG)).isTrue();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var failing = pool.submit(() -> turns.take(() -> {
+                throw new IllegalStateException("patience");
+            }));
+            assertThatThrownBy(() -> failing.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+        }
+        assertThat(turns.waiting()).isZero();
+        turns.release();
+        assertThat(turns.availablePermits()).isOne();
     }
 
     private static void waitUntilWaiting(Turns turns, int n) throws InterruptedException {
