@@ -21,9 +21,13 @@ public final class Turns {
 
     private static final class Waiter {
         final Thread thread = Thread.currentThread();
-        final long since = System.nanoTime();
+        final long since;
         volatile boolean granted;
         boolean gone; // gave up; guarded by lock
+
+        Waiter(long since) {
+            this.since = since;
+        }
     }
 
     public Turns(int permits) {
@@ -39,13 +43,15 @@ public final class Turns {
         if (Thread.currentThread().isInterrupted()) {
             return false;
         }
-        var me = new Waiter();
+        long arrived = System.nanoTime();
+        Waiter me;
         lock.lock();
         try {
             if (waiting == 0 && available > 0) { // no barging past those waiting
                 available--;
                 return true;
             }
+            me = new Waiter(arrived); // only for those who wait: most take a free permit
             while (!queue.isEmpty() && queue.peekFirst().gone) {
                 queue.pollFirst();
                 givenUp--;
