@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionFactory;
@@ -55,8 +56,7 @@ public final class Database implements AutoCloseable {
     private final Timeouts timeouts;
     private final StatementListener listener;
     private final Turns turns;
-    private final Duration overloadWait;
-    private final BooleanSupplier sheddable;
+    private final LongSupplier patience; // how long the asking thread may wait for its turn, in nanoseconds
     private final LongAdder refused = new LongAdder();
     private volatile HikariDataSource pool;
     private volatile MeterRegistry metrics;
@@ -79,10 +79,10 @@ public final class Database implements AutoCloseable {
         this.target = target;
         this.timeouts = timeouts;
         this.listener = listener;
-        this.sheddable = sheddable;
         turns = new Turns(size);
-        overloadWait = timeouts.overloadWait().compareTo(timeouts.poolWait()) < 0 ? timeouts.overloadWait()
-                : timeouts.poolWait();
+        long poolWait = timeouts.poolWait().toNanos();
+        long overloadWait = Math.min(timeouts.overloadWait().toNanos(), poolWait);
+        patience = () -> sheddable.getAsBoolean() ? overloadWait : poolWait;
         this.pool = new HikariDataSource(settings.get());
         Thread.ofVirtual().name("database-watch").start(this::watch);
     }
@@ -249,7 +249,7 @@ public final class Database implements AutoCloseable {
             throw CallNotPermittedException.createCallNotPermittedException(breaker);
         }
         long start = System.nanoTime();
-        if (!turns.take(() -> (sheddable.getAsBoolean() ? overloadWait : timeouts.poolWait()).toNanos())) {
+        if (!turns.take(patience)) {
             if (connected()) { // busy, not cut off from its database: not the breaker's business
                 breaker.releasePermission();
                 refused.increment();

@@ -44,8 +44,7 @@ public final class Gate {
     private final AtomicInteger permits;
     private volatile boolean overloaded;
     private volatile double releasedPerSecond; // written by the one thread that closes an interval
-    private final Object state = new Object(); // guards the changes of overloaded and shedding
-    private volatile boolean shedding; // the state the waiters were last woken for
+    private final Object state = new Object(); // guards the changes of overloaded
     private volatile Runnable onShedding = () -> { };
 
     /** {@code permits} at first; then {@code sizing} of the releases per second, once per interval. */
@@ -75,7 +74,7 @@ public final class Gate {
         }
         // and once overloaded, one behind more than are released in the short wait would wait in vain: refused
         // without queueing, in microseconds
-        boolean inVain = shed && slots.waiting() >= Math.max(1, releasedPerSecond * overloadWaitNanos / 1e9);
+        boolean inVain = shed && slots.waiting() >= Math.max(1, releasedIn(overloadWaitNanos));
         if (inVain || !slots.take(this::patience)) {
             lastRefusal = System.nanoTime();
             refused.increment();
@@ -100,14 +99,13 @@ public final class Gate {
      * 100-320 ms in the first half second, while the client opened a connection for each).
      */
     private void startShedding() {
-        if (shedding) {
+        if (overloaded) {
             return;
         }
         synchronized (state) {
-            if (shedding) {
+            if (overloaded) {
                 return;
             }
-            shedding = true;
             // held from now on, as if an interval had closed: found on an arrival, it would otherwise end as soon
             // as the queue it was found by has given up
             overloaded = true;
@@ -162,7 +160,12 @@ public final class Gate {
     /** More wait than are released in a wait (the last of them would wait in vain), and than a short queue. */
     private boolean queueTooLong() {
         int n = slots.waiting();
-        return n > shortQueue && n > releasedPerSecond * waitNanos / 1e9;
+        return n > shortQueue && n > releasedIn(waitNanos);
+    }
+
+    /** How many it releases in {@code nanos}, at the rate of late. */
+    private double releasedIn(long nanos) {
+        return releasedPerSecond * nanos / 1e9;
     }
 
     /** The first one after an interval ends closes it: the next interval's permits and wait. */
@@ -176,9 +179,9 @@ public final class Gate {
         releasedPerSecond = releasedPerSecond == 0 ? rate : (releasedPerSecond + rate) / 2;
         boolean began;
         synchronized (state) { // beside an arrival that starts the shedding: neither state change may be lost
-            overloaded = overloaded && now - lastRefusal < HOLD.toNanos() || queueTooLong();
-            began = overloaded && !shedding;
-            shedding = overloaded;
+            boolean was = overloaded;
+            overloaded = was && now - lastRefusal < HOLD.toNanos() || queueTooLong();
+            began = overloaded && !was;
         }
         if (began) {
             wake();
