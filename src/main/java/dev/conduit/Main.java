@@ -45,6 +45,13 @@ import dev.conduit.profiles.Profiles;
 import dev.conduit.users.FailedLogins;
 import dev.conduit.users.UserRoutes;
 import dev.conduit.users.Users;
+import dev.conduit.web.Assets;
+import dev.conduit.web.FormRoutes;
+import dev.conduit.web.PageRoutes;
+import dev.conduit.web.Sessions;
+import dev.conduit.web.Site;
+import dev.conduit.web.SiteRoutes;
+import dev.conduit.web.Visitors;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
@@ -99,6 +106,12 @@ public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
     /** The name of the listener that serves metrics. */
     private static final String MANAGEMENT = "management";
+    /** Articles rendered from markdown, kept for the pages: a few hundred long ones. */
+    private static final long MARKDOWN_CACHE_BYTES = 16L << 20;
+    /** The web pages' static files: those the layout names, and what their stylesheets load. */
+    private static final List<String> ASSETS = List.of("vendor/bootstrap/dist/css/bootstrap.min.css",
+            "vendor/ionicons/css/ionicons.min.css", "fonts.css", "conduit.css", "conduit.js", "avatar.svg",
+            "favicon.svg");
 
     // what startAll has started, stopped in reverse by stop()
     private EmbeddedPostgres embedded;
@@ -107,7 +120,7 @@ public final class Main {
     private Optional<Tracing> tracing = Optional.empty();
     private WebServer server;
     private List<Cached<?, ?>> caches = List.of();
-    private List<RouteTable> publicRoutes = List.of();
+    private List<RouteTable> documentedRoutes = List.of();
     private Health health;
     private Duration drain = Duration.ZERO;
     /** What to do when something Conduit depends on is gone for good (the embedded PostgreSQL): exit, in main. */
@@ -300,7 +313,8 @@ public final class Main {
         var changes = new ChangeFeed();
         var budget = new CacheBudget((long) config.cacheMegabytes() << 20);
         var users = new Users(jdbi, hasher, tokens, changes, new FailedLogins(buckets, config.loginFailuresPerEmail()));
-        var auth = new Auth(tokens, users::acceptsTokens);
+        var sessions = new Sessions(jdbi, tokens, users::acceptsTokens, changes, clock);
+        var auth = new Auth(tokens, users::acceptsTokens, sessions::isOpen);
         var rateLimits = new RateLimits(buckets, config.rateLimits(), addresses, config.rateLimitExempt(), auth);
         var profiles = new Profiles(jdbi, changes, budget);
         var articles = new Articles(jdbi, profiles, changes, budget);
@@ -310,8 +324,14 @@ public final class Main {
                 config.jwtPreviousSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).stream()).toList();
         var idempotency = new Idempotency(
                 new IdempotencyKeys(jdbi, config.idempotencyKeyLifetime(), fingerprintSecrets));
-        caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches())
-                .flatMap(List::stream).toList();
+        // the web pages: the same logic, rendered as HTML; browsers sign in with a session cookie
+        var site = new Site(users, profiles, articles, comments, Assets.load(ASSETS), MARKDOWN_CACHE_BYTES);
+        var visitors = new Visitors(sessions, profiles, jwtSecret);
+        var pages = new PageRoutes(site, visitors, addresses);
+        var forms = new FormRoutes(pages, users, profiles, articles, comments, site, visitors, rateLimits, addresses,
+                config.jwtTtl());
+        caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches(), sessions.caches(),
+                site.caches()).flatMap(List::stream).toList();
         metrics = metricsReady.join();
         metrics.ifPresent(m -> {
             database.reportTo(m.registry());
@@ -332,7 +352,9 @@ public final class Main {
         var healthRoutes = new RouteTable("/health");
         var docs = new DocsRoutes();
         var docsRoutes = new RouteTable("");
-        publicRoutes = List.of(api, healthRoutes, docsRoutes);
+        // the API's and the operators' routes, which the API document describes; the site's pages are not in it
+        documentedRoutes = List.of(api, healthRoutes, docsRoutes);
+        var siteRoutes = new RouteTable("");
         var builder = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -356,7 +378,7 @@ public final class Main {
                 .addConnectionSelector(new ConnectionsPerAddress(config.maxConnectionsPerAddress(), addresses))
                 .directHandlers(jsonDirectHandlers())
                 .routing(routing -> {
-                    ErrorResponses.register(routing);
+                    ErrorResponses.register(routing, pages);
                     routing.addFilter(new Observed(metrics, new AccessLog(config.accessLog())));
                     routing.addFilter(new SecurityHeaders());
                     tracing.ifPresent(t -> routing.addFilter(new Traced(t)));
@@ -375,8 +397,10 @@ public final class Main {
                     // wait their turn in the password hasher's own bounded queue; holding a slot meanwhile, 64 of
                     // them filled every slot, and the hashes hold both cores, so a freed slot was taken up late
                     String probes = healthRoutes.prefix() + "/";
-                    Set<String> hashingPosts = UserRoutes.PASSWORD_HASHING_POSTS.stream()
-                            .map(path -> api.prefix() + path).collect(Collectors.toUnmodifiableSet());
+                    Set<String> hashingPosts = Stream.concat(
+                                    UserRoutes.PASSWORD_HASHING_POSTS.stream().map(path -> api.prefix() + path),
+                                    SiteRoutes.PASSWORD_HASHING_POSTS.stream())
+                            .collect(Collectors.toUnmodifiableSet());
                     routing.addFilter(new Admission(admission, metrics,
                             req -> req.path().rawPath().startsWith(probes)
                                     || req.prologue().method() == Method.POST
@@ -389,6 +413,7 @@ public final class Main {
                             docs.api());
                     healthRoutes.register(routing, new HealthRoutes(health));
                     docsRoutes.register(routing, docs.page());
+                    siteRoutes.register(routing, new SiteRoutes(pages, forms));
                     routing.any(ErrorResponses::notFound);
                 });
         // metrics on a listener of their own, on loopback by default: not for the public
@@ -413,9 +438,12 @@ public final class Main {
         return server.port();
     }
 
-    /** Every route of the public port, as its tables list them (for the test that compares them with the API document). */
+    /**
+     * Every route of the public port but the web site's pages, as their tables list them (for the test that compares
+     * them with the API document).
+     */
     public List<RouteTable.Route> routes() {
-        return publicRoutes.stream().flatMap(table -> table.routes().stream()).toList();
+        return documentedRoutes.stream().flatMap(table -> table.routes().stream()).toList();
     }
 
     /** The management listener's port (metrics); -1 when metrics are off. */

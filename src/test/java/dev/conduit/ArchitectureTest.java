@@ -19,7 +19,7 @@ import org.jdbi.v3.core.Handle;
 class ArchitectureTest {
     private static final String[] FEATURES = {
         "dev.conduit.users..", "dev.conduit.profiles..", "dev.conduit.articles..", "dev.conduit.comments..",
-        "dev.conduit.health..", "dev.conduit.docs.."};
+        "dev.conduit.health..", "dev.conduit.docs..", "dev.conduit.web.."};
     private static final Set<String> SQL_METHODS = Set.of(
             "createQuery", "createUpdate", "createCall", "createScript", "prepareBatch", "execute", "select");
 

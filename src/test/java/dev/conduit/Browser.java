@@ -25,9 +25,17 @@ public final class Browser {
     }
 
     /** A new headless browser with its console log kept; the caller quits it. */
-    public static synchronized ChromeDriver start() {
+    public static ChromeDriver start() {
+        return start(true);
+    }
+
+    /** The same, with JavaScript on or off. */
+    public static synchronized ChromeDriver start(boolean javascript) {
         installIfMissing();
         var options = new ChromeOptions();
+        if (!javascript) {
+            options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+        }
         options.setBinary(CHROMIUM.toFile());
         // --no-sandbox: tests run as root here, and Chromium's sandbox refuses root
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

@@ -2,6 +2,7 @@ package dev.conduit.platform.http;
 
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.observe.RequestRecord;
+import dev.conduit.platform.security.OpenSessions;
 import dev.conduit.platform.security.TokenVersions;
 import dev.conduit.platform.security.Tokens;
 import io.helidon.http.HeaderNames;
@@ -9,9 +10,10 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
 
 /**
- * Reads {@code Authorization: Token <jwt>} or {@code Bearer <jwt>}. A token that is present but bad is refused
- * (401) even where authentication is optional: silently treating the caller as anonymous would hide the bug. So is
- * a valid one issued before its account's password changed.
+ * Reads {@code Authorization: Token <jwt>} or {@code Bearer <jwt>}, never a cookie (a browser's session cookie
+ * cannot be used against the API from another site). A token that is present but bad is refused (401) even where
+ * authentication is optional: silently treating the caller as anonymous would hide the bug. So is a valid one
+ * issued before its account's password changed, or for a browser session that has been signed out.
  */
 public final class Auth {
     /** The authenticated caller and the token they presented. */
@@ -20,10 +22,12 @@ public final class Auth {
 
     private final Tokens tokens;
     private final TokenVersions versions;
+    private final OpenSessions sessions;
 
-    public Auth(Tokens tokens, TokenVersions versions) {
+    public Auth(Tokens tokens, TokenVersions versions, OpenSessions sessions) {
         this.tokens = tokens;
         this.versions = versions;
+        this.sessions = sessions;
     }
 
     public Caller required(ServerRequest req) {
@@ -54,6 +58,9 @@ public final class Auth {
         long userId = subject.userId();
         if (!versions.accepts(userId, subject.version())) {
             throw new Failure.Unauthorized("token", "was issued before the account's password changed");
+        }
+        if (subject.session() != null && !sessions.isOpen(subject.session())) {
+            throw new Failure.Unauthorized("token", "belongs to a session that was signed out");
         }
         // the request's log lines name its user from here on
         var record = RequestRecord.current();

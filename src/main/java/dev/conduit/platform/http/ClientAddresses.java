@@ -41,6 +41,19 @@ public final class ClientAddresses {
         return peer;
     }
 
+    /**
+     * Whether the browser reached us over TLS: this connection is, or a trusted proxy that ended TLS says so
+     * ({@code X-Forwarded-Proto}).
+     */
+    public boolean overTls(ServerRequest req) {
+        if (req.isSecure()) {
+            return true;
+        }
+        InetAddress peer = ((InetSocketAddress) req.remotePeer().address()).getAddress();
+        return isTrusted(peer) && req.headers().first(HeaderNames.X_FORWARDED_PROTO)
+                .map(proto -> proto.strip().equalsIgnoreCase("https")).orElse(false);
+    }
+
     public boolean isTrusted(InetAddress address) {
         for (AddressRange range : trusted) {
             if (range.contains(address)) {

@@ -27,8 +27,9 @@ public final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    public static void register(HttpRouting.Builder routing) {
-        routing.error(Throwable.class, ErrorResponses::handle);
+    /** Every error of {@code routing}'s handlers: a page where {@code pages} serve the path, else JSON. */
+    public static void register(HttpRouting.Builder routing, ErrorPages pages) {
+        routing.error(Throwable.class, (req, res, failure) -> handle(req, res, failure, pages));
     }
 
     /** The last route: no path matched. */
@@ -52,25 +53,27 @@ public final class ErrorResponses {
         };
     }
 
-    static void handle(ServerRequest req, ServerResponse res, Throwable failure) {
+    static void handle(ServerRequest req, ServerResponse res, Throwable failure, ErrorPages pages) {
         if (failure instanceof Failure known) {
-            send(req, res, known);
+            send(req, res, known, pages);
         } else if (Database.unavailable(failure)) {
             DATABASE_WARNINGS.log(failure);
-            send(req, res, new Failure.Overloaded());
+            send(req, res, new Failure.Overloaded(), pages);
         } else if (failure instanceof RequestException http && http.status().code() < 500) {
-            send(req, res, http.status(), "request", http.status().reasonPhrase());
+            send(req, res, http.status(), body(http.status().reasonPhrase()), pages);
         } else {
             String requestId = RequestIds.of(res);
             // control characters escaped: a crafted path must not forge log lines
             String path = req.path().rawPath().replaceAll("\\p{Cntrl}", "?");
             LOG.log(System.Logger.Level.ERROR, "Request " + requestId + " failed: "
                     + req.prologue().method().text() + " " + path, failure);
-            send(req, res, Status.INTERNAL_SERVER_ERROR_500, "server", "unexpected error, request id " + requestId);
+            send(req, res, Status.INTERNAL_SERVER_ERROR_500,
+                    Map.of("server", List.of("unexpected error, request id " + requestId)), pages);
         }
     }
 
-    static Status status(Failure failure) {
+    /** The status a failure is answered with (a page that shows a form's problems answers with it too). */
+    public static Status status(Failure failure) {
         return switch (failure) {
             case Failure.Invalid i -> Status.UNPROCESSABLE_CONTENT_422;
             case Failure.Malformed m -> Status.BAD_REQUEST_400;
@@ -83,22 +86,33 @@ public final class ErrorResponses {
         };
     }
 
-    private static void send(ServerRequest req, ServerResponse res, Failure failure) {
+    private static void send(ServerRequest req, ServerResponse res, Failure failure, ErrorPages pages) {
         if (failure instanceof Failure.Overloaded) {
             res.header(HeaderNames.RETRY_AFTER, "1");
         } else if (failure instanceof Failure.Throttled throttled) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(throttled.retryAfterSeconds()));
         }
-        Json.send(req, res, status(failure), Map.of("errors", failure.errors()));
+        send(req, res, status(failure), failure.errors(), pages);
+    }
+
+    private static void send(ServerRequest req, ServerResponse res, Status status, Map<String, List<String>> errors,
+                             ErrorPages pages) {
+        if (pages.serves(req)) {
+            Html.page(req, res, status, pages.page(req, status, errors), false);
+        } else {
+            Json.send(req, res, status, Map.of("errors", errors));
+        }
     }
 
     private static void send(ServerRequest req, ServerResponse res, Status status, String field, String message) {
-        Json.send(req, res, status, body(field, message));
+        Json.send(req, res, status, Map.of("errors", Map.of(field, List.of(message))));
     }
 
-    private static Map<String, Map<String, List<String>>> body(String field, String message) {
-        return Map.of("errors", Map.of(field, List.of(message)));
+    /** What the HTTP layer itself refused, as the API's body says it. */
+    private static Map<String, List<String>> body(String reason) {
+        return Map.of("request", List.of(reason));
     }
+
 
     /** One warning per interval at most, counting the rest: an outage fails every request, not one. */
     private static final class Warnings {
@@ -135,7 +149,7 @@ public final class ErrorResponses {
             return DirectHandler.TransportResponse.builder()
                     .status(status)
                     .headers(headers)
-                    .entity(Json.bytes(body("request", text)))
+                    .entity(Json.bytes(Map.of("errors", body(text))))
                     .build();
         };
     }

@@ -10,7 +10,7 @@ public final class MetricsEndpoint {
     }
 
     public static void register(HttpRouting.Builder routing, Metrics metrics) {
-        ErrorResponses.register(routing);
+        ErrorResponses.register(routing, ErrorPages.NONE);
         routing.addFilter(new SecurityHeaders());
         new RouteTable("").register(routing, paths -> paths.path("/metrics", methods -> methods.get((req, res) -> {
             var scrape = metrics.scrape(req.headers().first(HeaderNames.ACCEPT).orElse(null));

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Per-client token buckets. As a filter: every write to the API (POST, PUT, PATCH, DELETE) takes a token from its
- * client address's bucket, and an authenticated one from its account's too. Logins and registrations also take one
+ * client address's bucket, and an authenticated one from its account's too; the web pages' form posts take theirs
+ * through {@link #write}. Logins and registrations also take one
  * from their address's own, smaller bucket ({@link #login}, {@link #registration}, called by their routes). Over a
  * limit: 429 with {@code Retry-After}. Requests from exempt addresses ({@code RATE_LIMIT_EXEMPT}, loopback by
  * default: local tools, or a proxy not yet named in {@code TRUSTED_PROXIES}, which would put every client in one
@@ -51,14 +52,19 @@ public final class RateLimits implements Filter {
                 && req.path().rawPath().startsWith("/api/")) {
             InetAddress client = limited(req);
             if (client != null) {
-                take(limits.writesPerAddress(), client.getHostAddress(), "address");
-                var caller = auth.optional(req);
-                if (caller.isPresent()) {
-                    take(limits.writesPerAccount(), Long.toString(caller.get().userId()), "account");
-                }
+                // the token is read only for a client that is limited: a bad one is the route's to refuse
+                takeWrite(client, auth.optional(req).map(Auth.Caller::userId).orElse(null));
             }
         }
         chain.proceed();
+    }
+
+    /** A web page's form post: the buckets of a write, as for the API's. */
+    public void write(ServerRequest req, long account) {
+        InetAddress client = limited(req);
+        if (client != null) {
+            takeWrite(client, account);
+        }
     }
 
     /** Before a login's password check: its address's login bucket. */
@@ -92,6 +98,14 @@ public final class RateLimits implements Filter {
             }
         }
         return client;
+    }
+
+    /** Its address's bucket, and its account's (null: none). */
+    private void takeWrite(InetAddress client, Long account) {
+        take(limits.writesPerAddress(), client.getHostAddress(), "address");
+        if (account != null) {
+            take(limits.writesPerAccount(), Long.toString(account), "account");
+        }
     }
 
     private void take(RateLimit limit, String key, String field) {

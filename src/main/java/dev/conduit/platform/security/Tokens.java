@@ -35,6 +35,8 @@ public final class Tokens {
     private static final String ISSUER = "conduit";
     /** Absent from tokens issued before generations existed: those are of generation 0. */
     private static final String VERSION = "ver";
+    /** A browser session's id (OpenID's claim name): only the web pages' cookie carries one. */
+    private static final String SESSION = "sid";
 
     /** Why a presented token was refused; the message is safe to show the client. */
     public static final class InvalidToken extends Exception {
@@ -43,8 +45,14 @@ public final class Tokens {
         }
     }
 
-    /** Whom a valid token was issued to, and for which generation of the account's tokens. */
-    public record Subject(long userId, int version) {
+    /**
+     * Whom a valid token was issued to, for which generation of the account's tokens, and for which browser session
+     * (null: an API client's token).
+     */
+    public record Subject(long userId, int version, String session) {
+        public Subject(long userId, int version) {
+            this(userId, version, null);
+        }
     }
 
     /** The secret tokens were signed with before the current one, and until when they are accepted. */
@@ -91,12 +99,23 @@ public final class Tokens {
         this.previousUntil = previous.map(PreviousSecret::acceptedUntil).orElse(Instant.MIN);
     }
 
+    /** How long a token is valid from its issue. */
+    public Duration ttl() {
+        return ttl;
+    }
+
     public String issue(long userId, int version) {
+        return issue(userId, version, null);
+    }
+
+    /** A token for browser session {@code session} (null: none), the web pages' cookie. */
+    public String issue(long userId, int version, String session) {
         Instant now = clock.instant();
         var claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(Long.toString(userId))
                 .claim(VERSION, version)
+                .claim(SESSION, session)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
                 .build();
@@ -130,7 +149,8 @@ public final class Tokens {
                 acceptedUntil = previousUntil;
             }
             Integer version = claims.getIntegerClaim(VERSION);
-            var subject = new Subject(Long.parseLong(claims.getSubject()), version == null ? 0 : version);
+            var subject = new Subject(Long.parseLong(claims.getSubject()), version == null ? 0 : version,
+                    claims.getStringClaim(SESSION));
             Instant expires = claims.getExpirationTime().toInstant().plus(CLOCK_SKEW);
             verified.put(token, new Verified(subject, expires.isBefore(acceptedUntil) ? expires : acceptedUntil));
             return subject;

@@ -1,0 +1,27 @@
+package dev.conduit.platform.http;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
+import java.util.Map;
+
+/** Errors answered as pages, for the paths a web site serves; the API's paths keep their JSON errors. */
+public interface ErrorPages {
+    ErrorPages NONE = new ErrorPages() {
+        @Override
+        public boolean serves(ServerRequest req) {
+            return false;
+        }
+
+        @Override
+        public byte[] page(ServerRequest req, Status status, Map<String, List<String>> errors) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    /** Whether the request's errors are pages. */
+    boolean serves(ServerRequest req);
+
+    /** The HTML page of an error: its status and what the API's body would say ({@code errors}). */
+    byte[] page(ServerRequest req, Status status, Map<String, List<String>> errors);
+}

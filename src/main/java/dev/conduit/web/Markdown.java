@@ -1,0 +1,46 @@
+package dev.conduit.web;
+
+import dev.conduit.platform.cache.Cached;
+import java.util.List;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+import org.owasp.html.HtmlPolicyBuilder;
+import org.owasp.html.PolicyFactory;
+import org.owasp.html.Sanitizers;
+
+/**
+ * Article bodies as HTML: markdown rendered by commonmark, then cleaned by the OWASP sanitizer of anything but
+ * formatting, links (http, https, mailto) and images, whatever the author wrote: no script, style, event handler,
+ * {@code javascript:} URL or frame survives. Rendered once per version of an article (slug and update time),
+ * kept by size: a long article costs milliseconds to render, and pages must answer in less.
+ */
+final class Markdown {
+    private static final Parser PARSER = Parser.builder().build();
+    private static final HtmlRenderer RENDERER = HtmlRenderer.builder().sanitizeUrls(true).build();
+    private static final PolicyFactory POLICY = Sanitizers.FORMATTING.and(Sanitizers.BLOCKS)
+            .and(Sanitizers.LINKS).and(Sanitizers.IMAGES).and(Sanitizers.TABLES)
+            .and(new HtmlPolicyBuilder()
+                    .allowElements("pre", "code", "hr", "del", "s", "sup", "sub", "br")
+                    .allowAttributes("class").matching(false, "language-[a-zA-Z0-9_+-]{1,40}").onElements("code")
+                    .toFactory());
+
+    private final Cached<String, String> rendered;
+
+    Markdown(long maxBytes) {
+        this.rendered = Cached.weighing("web.markdown", maxBytes, (key, html) -> 64 + 2 * (key.length() + html.length()));
+    }
+
+    /** {@code body} of the article {@code slug} as last updated at {@code updatedAt}, as safe HTML. */
+    String html(String slug, String updatedAt, String body) {
+        return rendered.get(slug + " " + updatedAt, key -> toHtml(body));
+    }
+
+    /** The same, without the cache. */
+    static String toHtml(String markdown) {
+        return POLICY.sanitize(RENDERER.render(PARSER.parse(markdown)));
+    }
+
+    List<Cached<?, ?>> caches() {
+        return List.of(rendered);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.conduit.web;
+
+import dev.conduit.platform.domain.Failure;
+import dev.conduit.platform.http.ClientAddresses;
+import dev.conduit.platform.http.ErrorPages;
+import dev.conduit.platform.http.Html;
+import dev.conduit.platform.http.Params;
+import dev.conduit.web.Pages.Errors;
+import dev.conduit.web.Visitors.Visit;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The site's pages ({@code GET}), its static files and feed, and who is looking at them (from their cookies);
+ * errors on any of the site's paths are pages too ({@link ErrorPages}). The JSON API lives under {@code /api} and
+ * never reads the site's cookies.
+ */
+public final class PageRoutes implements ErrorPages {
+    /** An anonymous visitor's form cookie lives a day: long enough to fill a form in, and renewed on each form. */
+    private static final Duration VISITOR_COOKIE_AGE = Duration.ofDays(1);
+    /** A host name or address, and a port: anything else in {@code Host} is not used in a link. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}\\](:[0-9]{1,5})?");
+
+    private final Site site;
+    private final Visitors visitors;
+    private final ClientAddresses addresses;
+
+    public PageRoutes(Site site, Visitors visitors, ClientAddresses addresses) {
+        this.site = site;
+        this.visitors = visitors;
+        this.addresses = addresses;
+    }
+
+    void home(ServerRequest req, ServerResponse res) {
+        var visit = visit(req);
+        Optional<String> tag = Params.query(req, "tag");
+        boolean feed = visit.signedIn() && tag.isEmpty() && Params.query(req, "feed").isPresent();
+        String tab = tag.isPresent() ? "tag" : feed ? "feed" : "global";
+        send(req, res, visit, Status.OK_200, site.home(visit, tab, tag.orElse(null), page(req)));
+    }
+
+    void login(ServerRequest req, ServerResponse res) {
+        signInPage(req, res, false);
+    }
+
+    void register(ServerRequest req, ServerResponse res) {
+        signInPage(req, res, true);
+    }
+
+    private void signInPage(ServerRequest req, ServerResponse res, boolean register) {
+        if (visit(req).signedIn()) {
+            Html.redirect(res, "/");
+            return;
+        }
+        var visit = anonymousVisit(req, res);
+        send(req, res, visit, Status.OK_200, site.signIn(visit, register, Errors.NONE, "", ""));
+    }
+
+    void settings(ServerRequest req, ServerResponse res) {
+        var visit = visit(req);
+        if (!visit.signedIn()) {
+            Html.redirect(res, "/login");
+            return;
+        }
+        send(req, res, visit, Status.OK_200, site.settings(visit));
+    }
+
+    void newArticle(ServerRequest req, ServerResponse res) {
+        editor(req, res, null);
+    }
+
+    void editArticle(ServerRequest req, ServerResponse res) {
+        editor(req, res, Params.path(req, "slug"));
+    }
+
+    private void editor(ServerRequest req, ServerResponse res, String slug) {
+        var visit = visit(req);
+        if (!visit.signedIn()) {
+            Html.redirect(res, "/login");
+            return;
+        }
+        send(req, res, visit, Status.OK_200, site.editor(visit, slug));
+    }
+
+    void article(ServerRequest req, ServerResponse res) {
+        var visit = visit(req);
+        send(req, res, visit, Status.OK_200,
+                site.article(visit, Params.path(req, "slug"), Errors.NONE, "", siteUrl(req)));
+    }
+
+    void profile(ServerRequest req, ServerResponse res, boolean favorites) {
+        var visit = visit(req);
+        send(req, res, visit, Status.OK_200,
+                site.profile(visit, Params.path(req, "username"), favorites, page(req)));
+    }
+
+    void atom(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, "application/atom+xml; charset=utf-8")
+                .header(HeaderNames.CACHE_CONTROL, "public, max-age=60")
+                .send(site.atom(siteUrl(req)));
+    }
+
+    void asset(ServerRequest req, ServerResponse res) {
+        String name = req.path().path().substring(Assets.PREFIX.length());
+        var asset = site.assets().find(name).orElseThrow(() -> new Failure.NotFound("file"));
+        Html.immutable(req, res, asset.type(), asset.bytes(), asset.gzipped());
+    }
+
+    @Override
+    public boolean serves(ServerRequest req) {
+        // the whole path: inside a service, req.path() is relative to the service's prefix
+        String path = req.prologue().uriPath().rawPath();
+        return !path.startsWith("/api/") && !path.equals("/api") && !path.startsWith("/health")
+                && !path.startsWith("/docs");
+    }
+
+    @Override
+    public byte[] page(ServerRequest req, Status status, Map<String, List<String>> errors) {
+        Visit visit;
+        try {
+            visit = visit(req);
+        } catch (RuntimeException e) {
+            visit = Visit.ANONYMOUS; // the error may be the database's: the page still answers
+        }
+        return site.error(visit, status.code() + " " + status.reasonPhrase(), ErrorMessages.of(status.code(), errors));
+    }
+
+    /** The visit of the browser that sent {@code req}, from its session cookie. */
+    Visit visit(ServerRequest req) {
+        return visitors.of(Html.cookie(req, Visitors.SESSION_COOKIE).orElse(null));
+    }
+
+    /** An anonymous visit whose forms are bound to the visitor's cookie, set (or renewed) on this answer. */
+    Visit anonymousVisit(ServerRequest req, ServerResponse res) {
+        String visitor = Html.cookie(req, Visitors.VISITOR_COOKIE).filter(v -> v.length() == 24)
+                .orElseGet(Visitors::newVisitor);
+        Html.setCookie(res, Visitors.VISITOR_COOKIE, visitor, VISITOR_COOKIE_AGE, addresses.overTls(req));
+        return visitors.anonymous(visitor);
+    }
+
+    /** A page: shared caches and entity tags only where it is the same for every anonymous visitor. */
+    static void send(ServerRequest req, ServerResponse res, Visit visit, Status status, byte[] html) {
+        Html.page(req, res, status, html, !visit.signedIn() && visit.csrf() == null);
+    }
+
+    /** Where this site is, as the browser reached it: for links that leave the page (feeds, OpenGraph). */
+    String siteUrl(ServerRequest req) {
+        String host = req.headers().first(HeaderNames.HOST).filter(h -> HOST.matcher(h).matches()).orElse("localhost");
+        return (addresses.overTls(req) ? "https://" : "http://") + host;
+    }
+
+    /** The list page asked for ({@code ?page=N}); anything else is the first. */
+    private static int page(ServerRequest req) {
+        try {
+            int page = Integer.parseInt(Params.query(req, "page").orElse("1"));
+            return page >= 1 && page <= Site.MAX_PAGE ? page : 1;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.conduit.web;
+
+import gg.jte.html.OwaspHtmlTemplateOutput;
+import gg.jte.output.Utf8ByteOutput;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The pages' models, one record per page, and their rendering (the templates in src/main/jte, compiled). */
+public final class Pages {
+    public static final int PAGE_SIZE = 10;
+    /** Field names the API's messages use that read better otherwise on a page. */
+    private static final Map<String, String> LABELS = Map.of("credentials", "email or password", "tagList", "tags");
+
+    private Pages() {
+    }
+
+    /** What every page shares: its title, who is signed in (null: nobody), the form token, the active nav link. */
+    public record Layout(String title, Views.Author viewer, String csrf, String nav, Assets assets,
+                         OpenGraph openGraph) {
+    }
+
+    /** An article page's card for other sites (OpenGraph). */
+    public record OpenGraph(String title, String description, String url) {
+    }
+
+    /** A form's problems, by field, as the logic reported them. */
+    public record Errors(Map<String, List<String>> byField) {
+        public static final Errors NONE = new Errors(Map.of());
+
+        /** The messages about {@code field}, shown under it. */
+        public List<String> of(String field) {
+            return byField.getOrDefault(field, List.of()).stream().map(message -> label(field) + " " + message)
+                    .toList();
+        }
+
+        /** The messages about anything but the form's {@code fields}, shown above the form. */
+        public List<String> general(String... fields) {
+            var shown = Arrays.asList(fields);
+            var messages = new ArrayList<String>();
+            byField.forEach((field, list) -> {
+                if (!shown.contains(field)) {
+                    list.forEach(message -> messages.add(label(field) + " " + message));
+                }
+            });
+            return messages;
+        }
+
+        private static String label(String field) {
+            return LABELS.getOrDefault(field, field);
+        }
+    }
+
+    public record PageLink(String label, String href, boolean current) {
+    }
+
+    public record Pagination(List<PageLink> links) {
+        /** Links to every page of {@code count} items at {@code base} ({@code ?page=N} added to it). */
+        static Pagination of(long count, int current, String base) {
+            int pages = (int) Math.min((count + PAGE_SIZE - 1) / PAGE_SIZE, 1_000);
+            var links = new ArrayList<PageLink>(pages);
+            for (int page = 1; page <= pages; page++) {
+                links.add(new PageLink(Integer.toString(page), withPage(base, page), page == current));
+            }
+            return new Pagination(links);
+        }
+    }
+
+    public record Home(Layout layout, String tab, String tag, List<Views.Article> articles, Pagination pagination,
+                       List<String> tags, String self) {
+        public String tagHref() {
+            return hrefOf(tag);
+        }
+
+        public String hrefOf(String tag) {
+            return tagLink(tag);
+        }
+    }
+
+    public record SignIn(Layout layout, boolean register, Errors errors, String username, String email) {
+    }
+
+    public record Settings(Layout layout, Errors errors, String image, String username, String bio, String email) {
+    }
+
+    /** {@code slug}: null for a new article. {@code tags}: as typed, comma-separated. */
+    public record Editor(Layout layout, String slug, Errors errors, String title, String description, String body,
+                         String tags) {
+    }
+
+    public record ArticlePage(Layout layout, Views.Article article, String bodyHtml, boolean mine,
+                              List<Views.Comment> comments, Errors errors, String commentDraft) {
+        public String self() {
+            return "/article/" + article.slug();
+        }
+
+        public String hrefOfTag(String tag) {
+            return tagLink(tag);
+        }
+    }
+
+    public record ProfilePage(Layout layout, Views.Author profile, boolean mine, boolean favorites,
+                              List<Views.Article> articles, Pagination pagination, String self) {
+    }
+
+    public record ErrorPage(Layout layout, String heading, String message) {
+    }
+
+    /** The latest articles, for feed readers; {@code siteUrl}: where links point ({@code https://host}). */
+    public record Atom(String siteUrl, List<Views.Article> articles) {
+        /** When the feed last changed: its newest article's last update (the epoch when there is none). */
+        public String updated() {
+            return articles.stream().map(Views.Article::updatedAt).max(String::compareTo)
+                    .orElse("1970-01-01T00:00:00.000Z");
+        }
+    }
+
+    static byte[] render(Home page) {
+        return render(out -> JtehomeGenerated.render(out, null, page));
+    }
+
+    static byte[] render(SignIn page) {
+        return render(out -> JteauthGenerated.render(out, null, page));
+    }
+
+    static byte[] render(Settings page) {
+        return render(out -> JtesettingsGenerated.render(out, null, page));
+    }
+
+    static byte[] render(Editor page) {
+        return render(out -> JteeditorGenerated.render(out, null, page));
+    }
+
+    static byte[] render(ArticlePage page) {
+        return render(out -> JtearticleGenerated.render(out, null, page));
+    }
+
+    static byte[] render(ProfilePage page) {
+        return render(out -> JteprofileGenerated.render(out, null, page));
+    }
+
+    static byte[] render(ErrorPage page) {
+        return render(out -> JteerrorGenerated.render(out, null, page));
+    }
+
+    static byte[] render(Atom feed) {
+        return render(out -> JteatomGenerated.render(out, null, feed));
+    }
+
+    /** The home page's link for {@code tag}. */
+    static String tagLink(String tag) {
+        return "/?tag=" + URLEncoder.encode(tag, StandardCharsets.UTF_8);
+    }
+
+    static String withPage(String base, int page) {
+        if (page == 1) {
+            return base;
+        }
+        return base + (base.contains("?") ? "&" : "?") + "page=" + page;
+    }
+
+    private static byte[] render(Consumer<OwaspHtmlTemplateOutput> template) {
+        var bytes = new Utf8ByteOutput();
+        template.accept(new OwaspHtmlTemplateOutput(bytes));
+        var out = new java.io.ByteArrayOutputStream(bytes.getContentLength());
+        try {
+            bytes.writeTo(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

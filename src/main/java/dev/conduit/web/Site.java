@@ -1,0 +1,156 @@
+package dev.conduit.web;
+
+import dev.conduit.articles.ArticleFilter;
+import dev.conduit.articles.Articles;
+import dev.conduit.comments.Comments;
+import dev.conduit.platform.domain.Failure;
+import dev.conduit.platform.domain.Paging;
+import dev.conduit.profiles.Profiles;
+import dev.conduit.users.Users;
+import dev.conduit.web.Pages.Errors;
+import dev.conduit.web.Pages.Layout;
+import dev.conduit.web.Visitors.Visit;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The pages, built from the same logic the API calls (no second path to the data) and rendered to HTML: each
+ * method reads what its page shows, as the visitor may see it, and renders it.
+ */
+public final class Site {
+    /** The popular tags the home page lists. */
+    private static final int TAGS_SHOWN = 20;
+    /** Paging stops here, as the API's offsets do. */
+    static final int MAX_PAGE = 100_000;
+
+    private final Users users;
+    private final Profiles profiles;
+    private final Articles articles;
+    private final Comments comments;
+    private final Markdown markdown;
+    private final Assets assets;
+
+    public Site(Users users, Profiles profiles, Articles articles, Comments comments, Assets assets,
+                long markdownCacheBytes) {
+        this.users = users;
+        this.profiles = profiles;
+        this.articles = articles;
+        this.comments = comments;
+        this.assets = assets;
+        this.markdown = new Markdown(markdownCacheBytes);
+    }
+
+    public Assets assets() {
+        return assets;
+    }
+
+    /** {@code tab}: "feed" (the signed-in visitor's), "tag" (with {@code tag}) or "global". */
+    byte[] home(Visit visit, String tab, String tag, int page) {
+        var paging = paging(page);
+        var found = switch (tab) {
+            case "feed" -> articles.feed(visit.userId(), paging);
+            case "tag" -> articles.list(new ArticleFilter(Optional.of(tag), Optional.empty(), Optional.empty()),
+                    paging, visit.userId());
+            default -> articles.list(new ArticleFilter(Optional.empty(), Optional.empty(), Optional.empty()),
+                    paging, visit.userId());
+        };
+        String base = switch (tab) {
+            case "feed" -> "/?feed=yours";
+            case "tag" -> Pages.tagLink(tag);
+            default -> "/";
+        };
+        var tags = articles.tags();
+        return Pages.render(new Pages.Home(layout(visit, "Home — Conduit", "home"), tab, tag,
+                Views.articles(found.articles()), Pages.Pagination.of(found.articlesCount(), page, base),
+                tags.subList(0, Math.min(TAGS_SHOWN, tags.size())), Pages.withPage(base, page)));
+    }
+
+    byte[] signIn(Visit visit, boolean register, Errors errors, String username, String email) {
+        return Pages.render(new Pages.SignIn(layout(visit, register ? "Sign up — Conduit" : "Sign in — Conduit",
+                register ? "register" : "login"), register, errors, username, email));
+    }
+
+    /** The settings form as stored now. */
+    byte[] settings(Visit visit) {
+        var user = users.current(visit.userId(), "");
+        return settings(visit, Errors.NONE, user.image(), user.username(), user.bio(), user.email());
+    }
+
+    /** The settings form as sent, with its problems. */
+    byte[] settings(Visit visit, Errors errors, String image, String username, String bio, String email) {
+        return Pages.render(new Pages.Settings(layout(visit, "Settings — Conduit", "settings"), errors, image,
+                username, bio, email));
+    }
+
+    /** The editor for article {@code slug} as stored (null: a new, empty one); only its author may edit it. */
+    byte[] editor(Visit visit, String slug) {
+        if (slug == null) {
+            return editor(visit, null, Errors.NONE, "", "", "", "");
+        }
+        var article = Views.article(articles.get(slug, visit.userId()));
+        if (!article.author().username().equals(visit.viewer().username())) {
+            throw new Failure.Forbidden("article");
+        }
+        return editor(visit, slug, Errors.NONE, article.title(), article.description(), article.body(),
+                String.join(", ", article.tagList()));
+    }
+
+    /** The editor as sent, with its problems. */
+    byte[] editor(Visit visit, String slug, Errors errors, String title, String description, String body,
+                  String tags) {
+        return Pages.render(new Pages.Editor(layout(visit, slug == null ? "New article — Conduit"
+                : "Edit article — Conduit", "editor"), slug, errors, title, description, body, tags));
+    }
+
+    /** Article {@code slug}, its comments, and the comment form (as sent, with its problems). */
+    byte[] article(Visit visit, String slug, Errors errors, String commentDraft, String siteUrl) {
+        var article = Views.article(articles.get(slug, visit.userId()));
+        var discussion = Views.comments(comments.list(slug, visit.userId()));
+        boolean mine = visit.signedIn() && article.author().username().equals(visit.viewer().username());
+        var openGraph = new Pages.OpenGraph(article.title(), article.description(),
+                siteUrl + "/article/" + article.slug());
+        var layout = new Layout(article.title() + " — Conduit", visit.viewer(), visit.csrf(), "article", assets,
+                openGraph);
+        return Pages.render(new Pages.ArticlePage(layout, article,
+                markdown.html(article.slug(), article.updatedAt(), article.body()), mine, discussion, errors,
+                commentDraft));
+    }
+
+    /** {@code username}'s articles, or ({@code favorites}) those they favorited. */
+    byte[] profile(Visit visit, String username, boolean favorites, int page) {
+        var profile = Views.author(profiles.get(username, visit.userId()));
+        var filter = favorites
+                ? new ArticleFilter(Optional.empty(), Optional.empty(), Optional.of(profile.username()))
+                : new ArticleFilter(Optional.empty(), Optional.of(profile.username()), Optional.empty());
+        var found = articles.list(filter, paging(page), visit.userId());
+        boolean mine = visit.signedIn() && profile.username().equals(visit.viewer().username());
+        String base = "/profile/" + profile.username() + (favorites ? "/favorites" : "");
+        return Pages.render(new Pages.ProfilePage(layout(visit, profile.username() + " — Conduit",
+                mine ? "profile" : ""), profile, mine, favorites, Views.articles(found.articles()),
+                Pages.Pagination.of(found.articlesCount(), page, base), Pages.withPage(base, page)));
+    }
+
+    /** An error page: {@code heading} (the status's name) and what went wrong. */
+    byte[] error(Visit visit, String heading, String message) {
+        return Pages.render(new Pages.ErrorPage(layout(visit, heading + " — Conduit", ""), heading, message));
+    }
+
+    /** The latest articles as an Atom feed; links start with {@code siteUrl}. */
+    byte[] atom(String siteUrl) {
+        var latest = articles.list(new ArticleFilter(Optional.empty(), Optional.empty(), Optional.empty()),
+                new Paging(20, 0), null);
+        return Pages.render(new Pages.Atom(siteUrl, Views.articles(latest.articles())));
+    }
+
+    private Layout layout(Visit visit, String title, String nav) {
+        return new Layout(title, visit.viewer(), visit.csrf(), nav, assets, null);
+    }
+
+    private static Paging paging(int page) {
+        return new Paging(Pages.PAGE_SIZE, (page - 1) * Pages.PAGE_SIZE);
+    }
+
+    public List<dev.conduit.platform.cache.Cached<?, ?>> caches() {
+        return markdown.caches();
+    }
+}

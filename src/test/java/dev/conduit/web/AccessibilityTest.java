@@ -1,0 +1,80 @@
+package dev.conduit.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.conduit.Api;
+import dev.conduit.Browser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * axe-core (from npm, installed by the build beside the pages' packages) on every page, signed out and in: no
+ * violation that axe calls serious or critical.
+ */
+class AccessibilityTest {
+    private static final Path AXE = Path.of("target/npm/node_modules/axe-core/axe.min.js");
+
+    @Test
+    void noPageHasASeriousOrCriticalViolation() throws Exception {
+        String axe = Files.readString(AXE);
+        var author = new Visitor();
+        String name = Api.unique("a11y");
+        author.signUp(name);
+        String article = author.submit("/editor", "/editor", Map.of("title", Api.unique("Accessible"),
+                "description", "Checked by axe", "body", "# Heading\n\nText with a [link](https://example.com).",
+                "tags", "a11y")).location();
+        author.submit(article, article + "/comments", Map.of("body", "A comment."));
+
+        var browser = Browser.start();
+        try {
+            var found = new ArrayList<String>();
+            var anonymous = List.of("/", "/login", "/register", article, "/profile/" + name,
+                    "/profile/" + name + "/favorites", "/no-such-page");
+            for (String page : anonymous) {
+                found.addAll(violations(browser, axe, page));
+            }
+            browser.get(Visitor.base() + "/login");
+            browser.findElement(By.name("email")).sendKeys(name + "@example.com");
+            browser.findElement(By.name("password")).sendKeys("password123");
+            browser.findElement(By.cssSelector(".auth-page button")).click();
+            var signedIn = List.of("/", "/?feed=yours", "/editor", "/settings", article,
+                    "/editor/" + article.substring("/article/".length()), "/profile/" + name);
+            for (String page : signedIn) {
+                found.addAll(violations(browser, axe, page));
+            }
+            assertThat(found).as("serious and critical violations (page: rule: elements)").isEmpty();
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static List<String> violations(ChromeDriver browser, String axe, String page) throws Exception {
+        browser.get(Visitor.base() + page);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        browser.executeScript(axe);
+        String json = (String) browser.executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + "axe.run(document, {resultTypes: ['violations']})"
+                + ".then(function (r) { done(JSON.stringify(r.violations)); })"
+                + ".catch(function (e) { done('error: ' + e); });");
+        assertThat(json).doesNotStartWith("error:");
+        var out = new ArrayList<String>();
+        for (JsonNode violation : new ObjectMapper().readTree(json)) {
+            String impact = violation.path("impact").asText();
+            if (impact.equals("serious") || impact.equals("critical")) {
+                var targets = new ArrayList<String>();
+                violation.path("nodes").forEach(node -> targets.add(node.path("target").toString()));
+                out.add(page + ": " + violation.path("id").asText() + " (" + impact + "): " + targets);
+            }
+        }
+        return out;
+    }
+}
