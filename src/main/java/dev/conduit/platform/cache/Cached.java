@@ -174,7 +174,9 @@ public final class Cached<K, V> {
      */
     public void update(K key, UnaryOperator<V> change) {
         stripes.incrementAndGet(stripe(key));
-        cache.asMap().computeIfPresent(key, (k, current) -> change.apply(current));
+        // not computeIfPresent: Caffeine's answers "absent" without waiting while a store of this key is inside its
+        // compute (its stamp checked before ours moved), and the change was lost; compute waits for that store
+        cache.asMap().compute(key, (k, current) -> current == null ? null : change.apply(current));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.conduit.platform.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -183,6 +184,33 @@ class CachedTest {
         unaffected.get();
 
         assertThat(cache.snapshot()).doesNotContainKey("affected").containsValue("kept");
+    }
+
+    @Test
+    void anUpdateArrivingWhileALoadIsBeingStoredIsAppliedToWhatItStores() throws Exception {
+        var storing = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        // the weigher runs inside the store, after the load's stamp was checked: held there, the update comes
+        // exactly between that check and the entry's appearing in the map
+        Cached<String, List<Integer>> lists = Cached.weighing("lists", 1 << 20, (key, value) -> {
+            if (value.equals(List.of(1))) {
+                storing.countDown();
+                await(release);
+            }
+            return 1;
+        });
+        var fill = async(() -> lists.get("k", key -> List.of(1)));
+        storing.await();
+        var update = async(() -> {
+            lists.update("k", value -> List.of(1, 2));
+            return null;
+        });
+        Thread.sleep(100);
+        release.countDown();
+        fill.get();
+        update.get();
+
+        assertThat(lists.snapshot()).containsEntry("k", List.of(1, 2));
     }
 
     @Test
