@@ -166,6 +166,15 @@ def markdown(r, images):
                           s["latency_ms"]["p99_9"], s["errors"], "**void**: " + s["void_reason"] if s["void"] else "yes"]
                          for s in r["writes"]]), ""]
         lines += ["`favorite` is a toggle: each iteration is a POST then a DELETE, both counted.", ""]
+    if r.get("pages"):
+        lines += ["## Web pages (Gatling, fixed rate)", ""]
+        lines += [table(["scenario", "offered /s", "as share of", "achieved /s", "p50 ms", "p99 ms", "p99.9 ms",
+                         "errors", "valid"],
+                        [[s["scenario"], s["offered"], f"{100 * s['share']['share']:g} % of {s['share']['of']}",
+                          s["achieved"], s["latency_ms"]["p50"], s["latency_ms"]["p99"], s["latency_ms"]["p99_9"],
+                          s["errors"], "**void**: " + s["void_reason"] if s["void"] else "yes"]
+                         for s in r["pages"]]), ""]
+        lines += ["`page_article`: one request in ten is for the dataset's 100,000-character article.", ""]
     ov = r.get("overload")
     if ov:
         a, share = ov["accepted"], ov.get("database_cpu_share")

@@ -47,6 +47,24 @@ def paragraph_text(rng, min_chars, max_chars):
     return " ".join(out)[:max_chars]
 
 
+def long_markdown(rng, chars):
+    """An article body of exactly {chars} characters of markdown: headings, paragraphs with emphasis and links,
+    lists and code, as a long real article has (what the web pages render, and must still serve fast)."""
+    parts, size, n = [], 0, 0
+    while size < chars:
+        n += 1
+        words = sentence(rng, 6, 14).split()
+        words[1] = f"**{words[1]}**"
+        words[3] = f"[{words[3]}](https://example.com/{n})"
+        section = [f"## {sentence(rng, 2, 6)[:-1]} {n}", paragraph_text(rng, 300, 900) + " " + " ".join(words),
+                   "\n".join(f"- {sentence(rng, 3, 8)}" for _ in range(3)),
+                   "```\n" + "\n".join(f"value_{n}_{i} = {rng.randint(0, 999)}" for i in range(3)) + "\n```"]
+        text = "\n\n".join(section) + "\n\n"
+        parts.append(text)
+        size += len(text)
+    return "".join(parts)[:chars].rstrip() + "." * (chars - len("".join(parts)[:chars].rstrip()))
+
+
 def plan(seed, preset, scale):
     """Everything the seeder will create, drawn from the seed."""
     rng = random.Random(seed)
@@ -73,8 +91,11 @@ def plan(seed, preset, scale):
     while len(favorites) < min(3 * n_articles, n_users * n_articles):
         favorites.add((rng.randrange(n_users), rng.randrange(n_articles)))
     texts = [paragraph_text(rng, 20, 400) for _ in range(50)]  # what the write scenarios post
+    # one article as long as the API allows, for the article page's bench (not among the slugs the others draw)
+    long_article = {"author": 0, "title": "The long read", "description": sentence(rng, 8, 25),
+                    "body": long_markdown(rng, 100_000), "tagList": rng.sample(TAGS, 2)}
     return {"users": users, "follows": follows, "articles": articles, "comments": comments,
-            "favorites": sorted(favorites), "texts": texts}
+            "favorites": sorted(favorites), "texts": texts, "long_article": long_article}
 
 
 class Api:
@@ -188,13 +209,18 @@ def seed(base_url, seed_value, preset, scale, concurrency=24):
         wait(run("users", register, range(len(p["users"]))))
         wait(run("follows", follow, p["follows"]) + run("articles", article, range(len(p["articles"]))))
         wait(run("comments", comment, p["comments"]) + run("favorites", favorite, p["favorites"]))
+        long = p["long_article"]
+        _, body = api.call("POST", "/articles", {"article": {k: long[k] for k in ("title", "description", "body",
+                                                                                  "tagList")}},
+                           token=tokens[long["author"]])
+        long_slug = body["article"]["slug"]
 
     return {"seed": seed_value, "preset": preset, "scale": scale, "base_url": base_url,
             "seconds": round(time.monotonic() - started, 1),
             "counts": totals | {"tags": len(TAGS)},
             "users": [{"username": u["username"], "email": u["email"], "password": u["password"], "token": t}
                       for u, t in zip(p["users"], tokens)],
-            "slugs": slugs, "tags": TAGS, "texts": p["texts"]}
+            "slugs": slugs, "long_slugs": [long_slug], "tags": TAGS, "texts": p["texts"]}
 
 
 if __name__ == "__main__":

@@ -25,18 +25,21 @@ local function iteration(name)
   counter = counter + 1
   local user = pick(data.users)
   local vars = {offset = tostring(pick(data.offsets)), slug = pick(data.slugs), tag = pick(data.tags),
+                long_slug = pick(data.long_slugs),
                 text = pick(data.texts), email = user.email, password = user.password,
                 title = string.format("Bench article %d-%d-%d", data.stamp, counter, math.random(1e9))}
   local out = {}
   for i, r in ipairs(s.requests) do
-    local headers = {["Accept"] = "application/json"}
+    -- a web page's path is relative to the site's root, an API call's to the API's base
+    local headers = {["Accept"] = r.site and "text/html" or "application/json"}
     if r.auth then headers["Authorization"] = "Token " .. user.token end
     local body = nil
     if r.body then
       headers["Content-Type"] = "application/json"
-      body = r.body:gsub("{(%w+)}", vars)
+      body = r.body:gsub("{([%w_]+)}", vars)
     end
-    out[i] = wrk.format(r.method, data.prefix .. r.path:gsub("{(%w+)}", vars), headers, body)
+    local path = r.path:gsub("{([%w_]+)}", vars)
+    out[i] = wrk.format(r.method, (r.site and data.site_prefix or data.prefix) .. path, headers, body)
   end
   return out
 end

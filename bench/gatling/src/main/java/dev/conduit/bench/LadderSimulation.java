@@ -55,7 +55,7 @@ public class LadderSimulation extends Simulation {
     public LadderSimulation() throws IOException {
         var json = new ObjectMapper();
         var workload = new Workload(Path.of(System.getProperty("bench.scenarios")),
-                Path.of(System.getProperty("bench.manifest")));
+                Path.of(System.getProperty("bench.manifest")), System.getProperty("bench.url"));
         var protocol = http.baseUrl(System.getProperty("bench.url"))
                 .shareConnections()
                 .acceptHeader("application/json")

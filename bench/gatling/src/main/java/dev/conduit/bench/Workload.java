@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /** bench/scenarios.json and the seeder's manifest; draws iterations the way bench/lua/scenario.lua does. */
 final class Workload {
-    /** One request, ready to send; {@code token} is null for an anonymous one. */
+    /** One request, ready to send; {@code token} is null for an anonymous one; a web page's path is a whole URL. */
     record Request(String method, String path, String body, String token) {}
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
@@ -27,8 +27,12 @@ final class Workload {
     private final List<String> tags = new ArrayList<>();
     private final List<String> texts = new ArrayList<>();
     private final List<String> offsets = new ArrayList<>();
+    private final List<String> longSlugs = new ArrayList<>();
+    /** Where the web pages are: the API's base URL without its /api. */
+    private final String site;
 
-    Workload(Path scenariosFile, Path manifestFile) throws IOException {
+    Workload(Path scenariosFile, Path manifestFile, String apiUrl) throws IOException {
+        site = apiUrl.replaceFirst("/api$", "");
         JsonNode file = JSON.readTree(scenariosFile.toFile());
         JsonNode manifest = JSON.readTree(manifestFile.toFile());
         scenarios = file.get("scenarios");
@@ -36,6 +40,7 @@ final class Workload {
         manifest.get("slugs").forEach(n -> slugs.add(n.asText()));
         manifest.get("tags").forEach(n -> tags.add(n.asText()));
         manifest.get("texts").forEach(n -> texts.add(n.asText()));
+        manifest.get("long_slugs").forEach(n -> longSlugs.add(n.asText()));
         file.get("vars").get("offsets").forEach(n -> offsets.add(n.asText()));
     }
 
@@ -56,7 +61,8 @@ final class Workload {
         }
         JsonNode user = users.get(random.nextInt(users.size()));
         Map<String, String> vars = Map.of(
-                "offset", pick(offsets), "slug", pick(slugs), "tag", pick(tags), "text", pick(texts),
+                "offset", pick(offsets), "slug", pick(slugs), "long_slug", pick(longSlugs), "tag", pick(tags),
+                "text", pick(texts),
                 "email", user.get("email").asText(), "password", user.get("password").asText(),
                 "title", "Bench article " + System.currentTimeMillis() + "-" + COUNTER.incrementAndGet() + "-"
                         + random.nextInt(1_000_000_000));
@@ -64,7 +70,8 @@ final class Workload {
         for (JsonNode r : scenario.get("requests")) {
             String body = r.has("body") ? fill(r.get("body").toString(), vars) : null;
             String token = r.path("auth").asBoolean() ? user.get("token").asText() : null;
-            out.add(new Request(r.get("method").asText(), fill(r.get("path").asText(), vars), body, token));
+            String path = fill(r.get("path").asText(), vars);
+            out.add(new Request(r.get("method").asText(), r.path("site").asBoolean() ? site + path : path, body, token));
         }
         return out;
     }
