@@ -51,6 +51,7 @@ import dev.conduit.web.PageRoutes;
 import dev.conduit.web.Sessions;
 import dev.conduit.web.Site;
 import dev.conduit.web.SiteRoutes;
+import dev.conduit.web.Views;
 import dev.conduit.web.Visitors;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.http.DirectHandler;
@@ -325,8 +326,9 @@ public final class Main {
         var idempotency = new Idempotency(
                 new IdempotencyKeys(jdbi, config.idempotencyKeyLifetime(), fingerprintSecrets));
         // the web pages: the same logic, rendered as HTML; browsers sign in with a session cookie
-        var site = new Site(users, profiles, articles, comments, Assets.load(ASSETS), MARKDOWN_CACHE_BYTES);
-        var visitors = new Visitors(sessions, profiles, jwtSecret);
+        var views = new Views();
+        var site = new Site(users, profiles, articles, comments, views, Assets.load(ASSETS), MARKDOWN_CACHE_BYTES);
+        var visitors = new Visitors(sessions, profiles, views, jwtSecret);
         var pages = new PageRoutes(site, visitors, addresses);
         var forms = new FormRoutes(pages, users, profiles, articles, comments, site, visitors, rateLimits, addresses,
                 config.jwtTtl());

@@ -174,9 +174,9 @@ public final class FormRoutes {
         String tags = form.getOrDefault("tags", "");
         var draft = new ArticleDraft(title, description, body, tagList(tags));
         try {
-            var saved = Views.article(slug == null ? articles.create(visit.userId(), draft)
-                    : articles.update(visit.userId(), slug, draft));
-            Html.redirect(res, "/article/" + saved.slug());
+            var saved = slug == null ? articles.create(visit.userId(), draft)
+                    : articles.update(visit.userId(), slug, draft);
+            Html.redirect(res, "/article/" + site.slugOf(saved));
         } catch (Failure.Invalid refused) {
             PageRoutes.send(req, res, visit, ErrorResponses.status(refused),
                     site.editor(visit, slug, new Errors(refused.errors()), title, description, body, tags));

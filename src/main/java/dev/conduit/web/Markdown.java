@@ -2,6 +2,7 @@ package dev.conduit.web;
 
 import dev.conduit.platform.cache.Cached;
 import java.util.List;
+import java.util.function.Supplier;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
 import org.owasp.html.HtmlPolicyBuilder;
@@ -30,9 +31,9 @@ final class Markdown {
         this.rendered = Cached.weighing("web.markdown", maxBytes, (key, html) -> 64 + 2 * (key.length() + html.length()));
     }
 
-    /** {@code body} of the article {@code slug} as last updated at {@code updatedAt}, as safe HTML. */
-    String html(String slug, String updatedAt, String body) {
-        return rendered.get(slug + " " + updatedAt, key -> toHtml(body));
+    /** The body of the article {@code slug} as last updated at {@code updatedAt}, as safe HTML. */
+    String html(String slug, String updatedAt, Supplier<String> body) {
+        return rendered.get(slug + " " + updatedAt, key -> toHtml(body.get()));
     }
 
     /** The same, without the cache. */

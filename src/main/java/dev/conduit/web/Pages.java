@@ -55,16 +55,46 @@ public final class Pages {
         }
     }
 
+    /** A link of the pagination; {@code href} null: a gap (…) between page numbers. */
     public record PageLink(String label, String href, boolean current) {
     }
 
     public record Pagination(List<PageLink> links) {
-        /** Links to every page of {@code count} items at {@code base} ({@code ?page=N} added to it). */
+        /** Pages around the current one shown on each side, beside the first and the last. */
+        private static final int AROUND = 2;
+
+        /**
+         * Links to the pages of {@code count} items at {@code base} ({@code ?page=N} added to it): previous, the
+         * first, those around {@code current}, the last, next; gaps between them. None when all fit on one page.
+         */
         static Pagination of(long count, int current, String base) {
-            int pages = (int) Math.min((count + PAGE_SIZE - 1) / PAGE_SIZE, 1_000);
-            var links = new ArrayList<PageLink>(pages);
-            for (int page = 1; page <= pages; page++) {
+            int pages = (int) Math.min((count + PAGE_SIZE - 1) / PAGE_SIZE, Site.MAX_PAGE);
+            var links = new ArrayList<PageLink>();
+            if (pages <= 1) {
+                return new Pagination(links);
+            }
+            if (current > 1) {
+                links.add(new PageLink("Previous", withPage(base, current - 1), false));
+            }
+            int from = Math.max(1, current - AROUND);
+            int to = Math.min(pages, current + AROUND);
+            if (from > 1) {
+                links.add(new PageLink("1", withPage(base, 1), false));
+                if (from > 2) {
+                    links.add(new PageLink("…", null, false));
+                }
+            }
+            for (int page = from; page <= to; page++) {
                 links.add(new PageLink(Integer.toString(page), withPage(base, page), page == current));
+            }
+            if (to < pages) {
+                if (to < pages - 1) {
+                    links.add(new PageLink("…", null, false));
+                }
+                links.add(new PageLink(Integer.toString(pages), withPage(base, pages), false));
+            }
+            if (current < pages) {
+                links.add(new PageLink("Next", withPage(base, current + 1), false));
             }
             return new Pagination(links);
         }

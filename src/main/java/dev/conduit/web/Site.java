@@ -29,9 +29,11 @@ public final class Site {
     private final Comments comments;
     private final Markdown markdown;
     private final Assets assets;
+    private final Views views;
 
-    public Site(Users users, Profiles profiles, Articles articles, Comments comments, Assets assets,
+    public Site(Users users, Profiles profiles, Articles articles, Comments comments, Views views, Assets assets,
                 long markdownCacheBytes) {
+        this.views = views;
         this.users = users;
         this.profiles = profiles;
         this.articles = articles;
@@ -42,6 +44,11 @@ public final class Site {
 
     public Assets assets() {
         return assets;
+    }
+
+    /** The slug of an article the logic just wrote. */
+    String slugOf(dev.conduit.articles.Article article) {
+        return views.article(article).slug();
     }
 
     /** {@code tab}: "feed" (the signed-in visitor's), "tag" (with {@code tag}) or "global". */
@@ -61,7 +68,7 @@ public final class Site {
         };
         var tags = articles.tags();
         return Pages.render(new Pages.Home(layout(visit, "Home — Conduit", "home"), tab, tag,
-                Views.articles(found.articles()), Pages.Pagination.of(found.articlesCount(), page, base),
+                views.articles(found.articles()), Pages.Pagination.of(found.articlesCount(), page, base),
                 tags.subList(0, Math.min(TAGS_SHOWN, tags.size())), Pages.withPage(base, page)));
     }
 
@@ -87,11 +94,12 @@ public final class Site {
         if (slug == null) {
             return editor(visit, null, Errors.NONE, "", "", "", "");
         }
-        var article = Views.article(articles.get(slug, visit.userId()));
+        var stored = articles.get(slug, visit.userId());
+        var article = views.article(stored);
         if (!article.author().username().equals(visit.viewer().username())) {
             throw new Failure.Forbidden("article");
         }
-        return editor(visit, slug, Errors.NONE, article.title(), article.description(), article.body(),
+        return editor(visit, slug, Errors.NONE, article.title(), article.description(), Views.body(stored),
                 String.join(", ", article.tagList()));
     }
 
@@ -104,21 +112,22 @@ public final class Site {
 
     /** Article {@code slug}, its comments, and the comment form (as sent, with its problems). */
     byte[] article(Visit visit, String slug, Errors errors, String commentDraft, String siteUrl) {
-        var article = Views.article(articles.get(slug, visit.userId()));
-        var discussion = Views.comments(comments.list(slug, visit.userId()));
+        var stored = articles.get(slug, visit.userId());
+        var article = views.article(stored);
+        var discussion = views.comments(comments.list(slug, visit.userId()));
         boolean mine = visit.signedIn() && article.author().username().equals(visit.viewer().username());
         var openGraph = new Pages.OpenGraph(article.title(), article.description(),
                 siteUrl + "/article/" + article.slug());
         var layout = new Layout(article.title() + " — Conduit", visit.viewer(), visit.csrf(), "article", assets,
                 openGraph);
         return Pages.render(new Pages.ArticlePage(layout, article,
-                markdown.html(article.slug(), article.updatedAt(), article.body()), mine, discussion, errors,
+                markdown.html(article.slug(), article.updatedAt(), () -> Views.body(stored)), mine, discussion, errors,
                 commentDraft));
     }
 
     /** {@code username}'s articles, or ({@code favorites}) those they favorited. */
     byte[] profile(Visit visit, String username, boolean favorites, int page) {
-        var profile = Views.author(profiles.get(username, visit.userId()));
+        var profile = views.author(profiles.get(username, visit.userId()));
         var filter = favorites
                 ? new ArticleFilter(Optional.empty(), Optional.empty(), Optional.of(profile.username()))
                 : new ArticleFilter(Optional.empty(), Optional.of(profile.username()), Optional.empty());
@@ -126,7 +135,7 @@ public final class Site {
         boolean mine = visit.signedIn() && profile.username().equals(visit.viewer().username());
         String base = "/profile/" + profile.username() + (favorites ? "/favorites" : "");
         return Pages.render(new Pages.ProfilePage(layout(visit, profile.username() + " — Conduit",
-                mine ? "profile" : ""), profile, mine, favorites, Views.articles(found.articles()),
+                mine ? "profile" : ""), profile, mine, favorites, views.articles(found.articles()),
                 Pages.Pagination.of(found.articlesCount(), page, base), Pages.withPage(base, page)));
     }
 
@@ -139,7 +148,7 @@ public final class Site {
     byte[] atom(String siteUrl) {
         var latest = articles.list(new ArticleFilter(Optional.empty(), Optional.empty(), Optional.empty()),
                 new Paging(20, 0), null);
-        return Pages.render(new Pages.Atom(siteUrl, Views.articles(latest.articles())));
+        return Pages.render(new Pages.Atom(siteUrl, views.articles(latest.articles())));
     }
 
     private Layout layout(Visit visit, String title, String nav) {

@@ -1,6 +1,10 @@
 package dev.conduit.web;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.conduit.platform.json.Jackson;
+import dev.conduit.platform.json.JsonText;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -8,15 +12,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the pages show of articles, authors and comments: read from the very JSON the API answers with (the logic's
- * own objects, written by Jackson), so a page and the API never disagree on a field.
+ * What the pages show of articles, authors and comments, read from the very JSON the API answers with: the logic's
+ * objects carry their stored fields rendered once ({@link JsonText}), and those are read here, once per rendered
+ * piece (kept by identity while the logic's caches hold the piece), so a page and the API never disagree on a field
+ * and a page costs no JSON parsing once its pieces are known. What depends on the viewer (favorited, following) is
+ * taken from the objects as they are.
  */
 public final class Views {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("MMMM d, uuuu", Locale.ENGLISH)
             .withZone(ZoneOffset.UTC);
-
-    private Views() {
-    }
 
     /** A profile, or an article's or a comment's author, as the viewer sees it. */
     public record Author(String username, String bio, String image, boolean following) {
@@ -26,9 +30,9 @@ public final class Views {
         }
     }
 
-    /** An article; {@code body} is null in lists. */
-    public record Article(String slug, String title, String description, String body, List<String> tagList,
-                          String createdAt, String updatedAt, boolean favorited, int favoritesCount, Author author) {
+    /** An article, without its body (a page that shows it reads it apart: {@link #body}). */
+    public record Article(String slug, String title, String description, List<String> tagList, String createdAt,
+                          String updatedAt, boolean favorited, int favoritesCount, Author author) {
         public String date() {
             return Views.date(createdAt);
         }
@@ -40,28 +44,71 @@ public final class Views {
         }
     }
 
-    static Article article(dev.conduit.articles.Article article) {
-        return read(article, Article.class);
+    /** An article's stored fields, as its summary renders them. */
+    private record Stored(String slug, String title, String description, List<String> tagList, String createdAt,
+                          String updatedAt) {
     }
 
-    static List<Article> articles(List<dev.conduit.articles.Article> articles) {
-        return articles.stream().map(Views::article).toList();
+    /** An account's card. */
+    private record Card(String username, String bio, String image) {
     }
 
-    static Author author(dev.conduit.profiles.Profile profile) {
-        return read(profile, Author.class);
+    /** A comment's stored fields. */
+    private record Written(long id, String createdAt, String updatedAt, String body) {
     }
 
-    static List<Comment> comments(List<dev.conduit.comments.Comment> comments) {
-        return comments.stream().map(comment -> read(comment, Comment.class)).toList();
+    private record Body(String body) {
     }
 
-    private static <T> T read(Object answer, Class<T> view) {
+    // keyed by the rendered piece itself (identity, weakly): an edit renders a new piece, the old one is forgotten
+    private final Cache<JsonText, Stored> stored = pieces();
+    private final Cache<JsonText, Card> cards = pieces();
+    private final Cache<JsonText, Written> written = pieces();
+
+    Article article(dev.conduit.articles.Article article) {
+        var fields = read(stored, article.summary(), Stored.class);
+        return new Article(fields.slug(), fields.title(), fields.description(), fields.tagList(), fields.createdAt(),
+                fields.updatedAt(), article.favorited(), article.favoritesCount(), author(article.author()));
+    }
+
+    List<Article> articles(List<dev.conduit.articles.Article> articles) {
+        return articles.stream().map(this::article).toList();
+    }
+
+    Author author(dev.conduit.profiles.Profile profile) {
+        var card = read(cards, profile.card(), Card.class);
+        return new Author(card.username(), card.bio(), card.image(), profile.following());
+    }
+
+    List<Comment> comments(List<dev.conduit.comments.Comment> comments) {
+        return comments.stream().map(comment -> {
+            var fields = read(written, comment.json(), Written.class);
+            return new Comment(fields.id(), fields.createdAt(), fields.updatedAt(), fields.body(),
+                    author(comment.author()));
+        }).toList();
+    }
+
+    /** The article's body (read each time: long, and wanted only where it is shown or edited). */
+    static String body(dev.conduit.articles.Article article) {
+        // the body is kept as the member ,"body":"..." that an answer adds to the article's object
+        return parse("{" + article.body().toString().substring(1) + "}", Body.class).body();
+    }
+
+    /** {@code piece}, an object left open ({@code {"a":1,"b":2}} without its brace), read as {@code type}. */
+    private static <T> T read(Cache<JsonText, T> known, JsonText piece, Class<T> type) {
+        return known.get(piece, p -> parse(p + "}", type));
+    }
+
+    private static <T> T parse(String json, Class<T> type) {
         try {
-            return Jackson.MAPPER.readValue(Jackson.MAPPER.writeValueAsBytes(answer), view);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("the API's own JSON did not read as " + view.getSimpleName(), e);
+            return Jackson.MAPPER.readValue(json, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("the API's own JSON did not read as " + type.getSimpleName(), e);
         }
+    }
+
+    private static <T> Cache<JsonText, T> pieces() {
+        return Caffeine.newBuilder().weakKeys().maximumSize(100_000).build();
     }
 
     private static String date(String instant) {

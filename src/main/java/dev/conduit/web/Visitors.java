@@ -32,11 +32,13 @@ public final class Visitors {
 
     private final Sessions sessions;
     private final Profiles profiles;
+    private final Views views;
     private final Csrf csrf;
 
-    public Visitors(Sessions sessions, Profiles profiles, byte[] jwtSecret) {
+    public Visitors(Sessions sessions, Profiles profiles, Views views, byte[] jwtSecret) {
         this.sessions = sessions;
         this.profiles = profiles;
+        this.views = views;
         this.csrf = new Csrf(jwtSecret);
     }
 
@@ -48,7 +50,7 @@ public final class Visitors {
         }
         // an account deleted meanwhile: its browser is anonymous now
         return profiles.find(session.get().userId(), null)
-                .map(profile -> new Visit(session.get(), Views.author(profile),
+                .map(profile -> new Visit(session.get(), views.author(profile),
                         csrf.token("session " + session.get().sessionId())))
                 .orElse(Visit.ANONYMOUS);
     }

@@ -208,7 +208,7 @@ class SitePagesTest {
         var visitor = new Visitor();
         var first = visitor.get("/profile/" + author.username()).html();
         assertThat(first.select(".article-preview")).hasSize(10);
-        assertThat(first.select(".pagination .page-link").eachText()).containsExactly("1", "2");
+        assertThat(first.select(".pagination .page-link").eachText()).containsExactly("1", "2", "Next");
         var second = visitor.get("/profile/" + author.username() + "?page=2").html();
         assertThat(second.select(".article-preview")).hasSize(2);
         assertThat(second.select(".pagination .active").text()).isEqualTo("2");
