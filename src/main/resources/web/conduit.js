@@ -28,7 +28,8 @@
     options.headers = { "Accept": "text/html" };
     options.credentials = "same-origin";
     return fetch(url, options).then(function (response) {
-      if (!response.ok || !response.headers.get("Content-Type").startsWith("text/html")) {
+      // any page the server answers with is shown, an error's (a form's problems, a limit) too
+      if (!(response.headers.get("Content-Type") || "").startsWith("text/html")) {
         throw new Error("status " + response.status);
       }
       return response.text().then(function (html) {
@@ -49,8 +50,13 @@
       button.disabled = true;
     }
     var body = new URLSearchParams(new FormData(form));
+    // no answer: the post may have been done, so it is not sent again; the button is there to try once more
     load(form.action, { method: "POST", body: body }, form.getAttribute("data-enhance"))
-      .catch(function () { form.submit(); }); // the plain way, which shows the server's own answer
+      .catch(function () {
+        if (button) {
+          button.disabled = false;
+        }
+      });
   });
 
   document.addEventListener("click", function (event) {

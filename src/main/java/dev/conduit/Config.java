@@ -50,6 +50,7 @@ public record Config(
         Duration shutdownDrain,
         String postgresOsUser,
         Set<String> corsAllowedOrigins,
+        Optional<String> siteUrl,
         int cacheMegabytes,
         int maxConcurrentRequests,
         int maxConnections,
@@ -122,6 +123,7 @@ public record Config(
                 Duration.ofSeconds(reader.integer("SHUTDOWN_DRAIN_SECONDS", 5, new IntRange(0, 600))),
                 reader.text("EMBEDDED_POSTGRES_OS_USER", "conduit-postgres"),
                 Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))),
+                reader.siteUrl("SITE_URL"),
                 cacheMegabytes,
                 reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)),
                 maxConnections,
@@ -223,6 +225,15 @@ public record Config(
             var value = optional(name);
             if (value.isPresent() && value.get().getBytes(StandardCharsets.UTF_8).length < minBytes) {
                 throw new InvalidConfig(name + " must be at least " + minBytes + " bytes (" + minBytes * 8 + " bits)");
+            }
+            return value;
+        }
+
+        /** An http(s) origin, as the public reaches the site ({@code https://conduit.example}), if set. */
+        Optional<String> siteUrl(String name) {
+            var value = optional(name).map(url -> url.replaceAll("/+$", ""));
+            if (value.isPresent() && !value.get().matches("https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
+                throw new InvalidConfig(name + " must be an http or https origin, such as https://conduit.example");
             }
             return value;
         }

@@ -320,16 +320,17 @@ public final class Main {
         var profiles = new Profiles(jdbi, changes, budget);
         var articles = new Articles(jdbi, profiles, changes, budget);
         var comments = new Comments(jdbi, articles, profiles, changes, budget);
-        // safe retries of the POSTs that create; a request's fingerprint is keyed with the JWT secrets
-        var fingerprintSecrets = Stream.concat(Stream.of(jwtSecret),
+        // the JWT secrets: the current one, then the previous one while it is rotated out
+        var jwtSecrets = Stream.concat(Stream.of(jwtSecret),
                 config.jwtPreviousSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).stream()).toList();
-        var idempotency = new Idempotency(
-                new IdempotencyKeys(jdbi, config.idempotencyKeyLifetime(), fingerprintSecrets));
+        // safe retries of the POSTs that create; a request's fingerprint is keyed with the JWT secrets
+        var idempotency = new Idempotency(new IdempotencyKeys(jdbi, config.idempotencyKeyLifetime(), jwtSecrets));
         // the web pages: the same logic, rendered as HTML; browsers sign in with a session cookie
         var views = new Views();
         var site = new Site(users, profiles, articles, comments, views, Assets.load(ASSETS), MARKDOWN_CACHE_BYTES);
-        var visitors = new Visitors(sessions, profiles, views, jwtSecret);
-        var pages = new PageRoutes(site, visitors, addresses);
+        // form tokens keyed with the JWT secrets too: no per-node state
+        var visitors = new Visitors(sessions, profiles, views, jwtSecrets);
+        var pages = new PageRoutes(site, visitors, addresses, config.siteUrl());
         var forms = new FormRoutes(pages, users, profiles, articles, comments, site, visitors, rateLimits, addresses,
                 config.jwtTtl());
         caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches(), sessions.caches(),

@@ -1,5 +1,5 @@
 -- The web pages' browser sessions. A signed-in browser's cookie holds a token naming its row here; signing out
--- deletes the row, and the cookie is refused from then on (by every node: the row is the truth, caches follow).
+-- deletes the row, and the cookie is refused from then on (the row is the truth, caches follow).
 create table web_sessions (
     id         uuid        primary key,
     user_id    bigint      not null references users (id) on delete cascade,

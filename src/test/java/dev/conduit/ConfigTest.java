@@ -45,6 +45,16 @@ class ConfigTest {
     }
 
     @Test
+    void theSiteUrlIsAnOriginOrNothing() {
+        assertThat(Config.from(Map.of()).siteUrl()).isEmpty();
+        assertThat(Config.from(Map.of("SITE_URL", "https://conduit.example/")).siteUrl())
+                .hasValue("https://conduit.example");
+        assertThatThrownBy(() -> Config.from(Map.of("SITE_URL", "https://conduit.example/path?x")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("SITE_URL must be an http or https origin, such as https://conduit.example");
+    }
+
+    @Test
     void tracesAreWantedWhenAnOtlpEndpointIsNamedAndNothingTurnsThemOff() {
         assertThat(Config.from(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")).tracing()).isTrue();
         assertThat(Config.from(Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318/v1/traces")).tracing())

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
@@ -29,6 +30,8 @@ import java.util.function.LongConsumer;
  * (303). A form the logic refuses comes back with what was typed and each problem next to its field.
  */
 public final class FormRoutes {
+    /** A path of this site: one slash, then no slash or backslash, then visible ASCII. */
+    private static final Pattern BACK = Pattern.compile("/(?![/\\\\])[\\x21-\\x7E]*");
     private final Users users;
     private final Profiles profiles;
     private final Articles articles;
@@ -216,7 +219,12 @@ public final class FormRoutes {
         return form;
     }
 
+    /** A new session for the browser; one it still held (signed in again, as someone else) is signed out. */
     private void startSession(ServerRequest req, ServerResponse res, String apiToken) {
+        var previous = pages.visit(req);
+        if (previous.signedIn()) {
+            visitors.sessions().close(previous.session());
+        }
         setSessionCookie(req, res, visitors.sessions().open(apiToken));
         Html.redirect(res, "/");
     }
@@ -230,10 +238,12 @@ public final class FormRoutes {
         return Arrays.stream(typed.split(",")).map(String::strip).filter(tag -> !tag.isEmpty()).toList();
     }
 
-    /** Where a form sends the browser back to: a path of this site, never another site. */
+    /**
+     * Where a form sends the browser back to: a path of this site, never another site. Visible ASCII only: browsers
+     * drop tabs and line breaks from a URL, so "/\t/evil.example" would be "//evil.example" to them.
+     */
     static String back(Map<String, String> form) {
         String back = form.getOrDefault("back", "/");
-        return back.startsWith("/") && !back.startsWith("//") && !back.contains("\\") && !back.contains("\r")
-                && !back.contains("\n") ? back : "/";
+        return BACK.matcher(back).matches() ? back : "/";
     }
 }

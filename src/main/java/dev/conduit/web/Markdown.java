@@ -2,6 +2,7 @@ package dev.conduit.web;
 
 import dev.conduit.platform.cache.Cached;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
@@ -22,7 +23,8 @@ final class Markdown {
             .and(Sanitizers.LINKS).and(Sanitizers.IMAGES).and(Sanitizers.TABLES)
             .and(new HtmlPolicyBuilder()
                     .allowElements("pre", "code", "hr", "del", "s", "sup", "sub", "br")
-                    .allowAttributes("class").matching(false, "language-[a-zA-Z0-9_+-]{1,40}").onElements("code")
+                    .allowAttributes("class").matching(Pattern.compile("language-[a-zA-Z0-9_+-]{1,40}"))
+                    .onElements("code")
                     .toFactory());
 
     private final Cached<String, String> rendered;

@@ -31,11 +31,14 @@ public final class PageRoutes implements ErrorPages {
     private final Site site;
     private final Visitors visitors;
     private final ClientAddresses addresses;
+    /** SITE_URL: where the public reaches the site; empty: as each request says ({@code Host}). */
+    private final Optional<String> siteUrl;
 
-    public PageRoutes(Site site, Visitors visitors, ClientAddresses addresses) {
+    public PageRoutes(Site site, Visitors visitors, ClientAddresses addresses, Optional<String> siteUrl) {
         this.site = site;
         this.visitors = visitors;
         this.addresses = addresses;
+        this.siteUrl = siteUrl;
     }
 
     void home(ServerRequest req, ServerResponse res) {
@@ -123,11 +126,14 @@ public final class PageRoutes implements ErrorPages {
 
     @Override
     public byte[] page(ServerRequest req, Status status, Map<String, List<String>> errors) {
-        Visit visit;
-        try {
-            visit = visit(req);
-        } catch (RuntimeException e) {
-            visit = Visit.ANONYMOUS; // the error may be the database's: the page still answers
+        // a server's error may be the database's: its page does not wait for it to say who is signed in
+        Visit visit = Visit.ANONYMOUS;
+        if (status.code() < 500) {
+            try {
+                visit = visit(req);
+            } catch (RuntimeException e) {
+                // the page answers as to anyone
+            }
         }
         return site.error(visit, status.code() + " " + status.reasonPhrase(), ErrorMessages.of(status.code(), errors));
     }
@@ -150,8 +156,11 @@ public final class PageRoutes implements ErrorPages {
         Html.page(req, res, status, html, !visit.signedIn() && visit.csrf() == null);
     }
 
-    /** Where this site is, as the browser reached it: for links that leave the page (feeds, OpenGraph). */
+    /** Where this site is (SITE_URL, or as the browser reached it): for links that leave the page (feed, OpenGraph). */
     String siteUrl(ServerRequest req) {
+        if (siteUrl.isPresent()) {
+            return siteUrl.get();
+        }
         String host = req.headers().first(HeaderNames.HOST).filter(h -> HOST.matcher(h).matches()).orElse("localhost");
         return (addresses.overTls(req) ? "https://" : "http://") + host;
     }

@@ -73,6 +73,7 @@ public final class Pages {
             if (pages <= 1) {
                 return new Pagination(links);
             }
+            current = Math.min(current, pages); // past the end (an empty page): links back into the list
             if (current > 1) {
                 links.add(new PageLink("Previous", withPage(base, current - 1), false));
             }
@@ -194,14 +195,8 @@ public final class Pages {
     }
 
     private static byte[] render(Consumer<OwaspHtmlTemplateOutput> template) {
-        var bytes = new Utf8ByteOutput();
-        template.accept(new OwaspHtmlTemplateOutput(bytes));
-        var out = new java.io.ByteArrayOutputStream(bytes.getContentLength());
-        try {
-            bytes.writeTo(out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        var rendered = new Utf8ByteOutput();
+        template.accept(new OwaspHtmlTemplateOutput(rendered));
+        return rendered.toByteArray();
     }
 }

@@ -1,6 +1,7 @@
 package dev.conduit.web;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
@@ -14,11 +15,19 @@ final class SessionStore {
                 .execute();
     }
 
-    boolean isOpen(Handle h, UUID id) {
-        return h.createQuery("select exists (select 1 from web_sessions where id = :id and expires_at > now())")
+    /** When the session ends, if there is such a session. */
+    Optional<Instant> expiresAt(Handle h, UUID id) {
+        return h.createQuery("select expires_at from web_sessions where id = :id")
                 .bind("id", id)
-                .mapTo(Boolean.class)
-                .one();
+                .mapTo(Instant.class)
+                .findOne();
+    }
+
+    void extend(Handle h, UUID id, Instant expires) {
+        h.createUpdate("update web_sessions set expires_at = :expires where id = :id")
+                .bind("id", id)
+                .bind("expires", expires)
+                .execute();
     }
 
     void delete(Handle h, UUID id) {

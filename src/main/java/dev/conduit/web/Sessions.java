@@ -5,6 +5,7 @@ import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.security.TokenVersions;
 import dev.conduit.platform.security.Tokens;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,9 +13,10 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Browser sessions: a signed-in browser holds, in an HttpOnly cookie, the same kind of signed token the API
- * issues, naming a session row ({@code sid}). Signing out deletes the row ({@link SessionClosed}), so a copy of the
- * cookie is refused afterwards; a password change ends the session's token with the account's others. Whether a
- * session is open is kept in memory ({@code open}), dropped when it closes.
+ * issues, naming a session row ({@code sid}). Signing out deletes the row, so a copy of the cookie is refused
+ * afterwards; a password change ends the session's token with the account's others. When each session ends is kept
+ * in memory ({@code ends}), dropped when it is signed out or extended ({@link SessionChanged}): today in this process,
+ * with several nodes through the change feed once it reaches them.
  */
 public final class Sessions {
     /** A signed-in browser: its account and session. */
@@ -27,7 +29,8 @@ public final class Sessions {
     private final TokenVersions versions;
     private final ChangeFeed feed;
     private final Clock clock;
-    private final Cached<String, Boolean> open = Cached.counting("web.sessions", 10_000);
+    /** Session id → when it ends ({@link Instant#MIN}: no such session). */
+    private final Cached<String, Instant> ends = Cached.counting("web.sessions", 10_000);
 
     public Sessions(Jdbi jdbi, Tokens tokens, TokenVersions versions, ChangeFeed feed, Clock clock) {
         this.jdbi = jdbi;
@@ -35,7 +38,7 @@ public final class Sessions {
         this.versions = versions;
         this.feed = feed;
         this.clock = clock;
-        feed.subscribe(SessionClosed.class, closed -> open.invalidate(closed.sessionId()));
+        feed.subscribe(SessionChanged.class, changed -> ends.invalidate(changed.sessionId()));
     }
 
     /**
@@ -52,8 +55,13 @@ public final class Sessions {
         return tokens.issue(subject.userId(), subject.version(), id.toString());
     }
 
-    /** The cookie's token for the same session, after the account's tokens moved on to {@code apiToken}'s generation. */
+    /**
+     * The cookie's token for the same session, after the account's tokens moved on to {@code apiToken}'s generation;
+     * the session then lasts as long as the new token.
+     */
     public String renew(SignedIn session, String apiToken) {
+        jdbi.useHandle(h -> store.extend(h, UUID.fromString(session.sessionId()), clock.instant().plus(tokens.ttl())));
+        feed.publish(new SessionChanged(session.sessionId()));
         return tokens.issue(session.userId(), subjectOf(apiToken).version(), session.sessionId());
     }
 
@@ -83,17 +91,18 @@ public final class Sessions {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return open.get(sessionId, s -> jdbi.withHandle(h -> store.isOpen(h, id)));
+        Instant end = ends.get(sessionId, s -> jdbi.withHandle(h -> store.expiresAt(h, id)).orElse(Instant.MIN));
+        return clock.instant().isBefore(end);
     }
 
-    /** Signs the session out, on every node. */
+    /** Signs the session out. */
     public void close(SignedIn session) {
         jdbi.useHandle(h -> store.delete(h, UUID.fromString(session.sessionId())));
-        feed.publish(new SessionClosed(session.sessionId()));
+        feed.publish(new SessionChanged(session.sessionId()));
     }
 
     public List<Cached<?, ?>> caches() {
-        return List.of(open);
+        return List.of(ends);
     }
 
     private Tokens.Subject subjectOf(String apiToken) {

@@ -3,6 +3,7 @@ package dev.conduit.web;
 import dev.conduit.profiles.Profiles;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Who is looking at a page, from their cookies: a signed-in browser (its session, and its profile for the header)
@@ -16,9 +17,12 @@ public final class Visitors {
     public static final String VISITOR_COOKIE = "conduit_visitor";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** One page view: the signed-in session and profile (both null: anonymous), and the forms' token (null: none). */
-    public record Visit(Sessions.SignedIn session, Views.Author viewer, String csrf) {
-        static final Visit ANONYMOUS = new Visit(null, null, null);
+    /**
+     * One page view: the signed-in session and profile (both null: anonymous), what its forms are bound to and their
+     * token (both null: it has no forms).
+     */
+    public record Visit(Sessions.SignedIn session, Views.Author viewer, String binding, String csrf) {
+        static final Visit ANONYMOUS = new Visit(null, null, null, null);
 
         public boolean signedIn() {
             return session != null;
@@ -35,11 +39,12 @@ public final class Visitors {
     private final Views views;
     private final Csrf csrf;
 
-    public Visitors(Sessions sessions, Profiles profiles, Views views, byte[] jwtSecret) {
+    /** {@code jwtSecrets}: the current secret, then the previous one while it is rotated out. */
+    public Visitors(Sessions sessions, Profiles profiles, Views views, List<byte[]> jwtSecrets) {
         this.sessions = sessions;
         this.profiles = profiles;
         this.views = views;
-        this.csrf = new Csrf(jwtSecret);
+        this.csrf = new Csrf(jwtSecrets);
     }
 
     /** The visit of a browser that sent {@code sessionCookie} (null: none). */
@@ -49,20 +54,21 @@ public final class Visitors {
             return Visit.ANONYMOUS;
         }
         // an account deleted meanwhile: its browser is anonymous now
+        String binding = "session " + session.get().sessionId();
         return profiles.find(session.get().userId(), null)
-                .map(profile -> new Visit(session.get(), views.author(profile),
-                        csrf.token("session " + session.get().sessionId())))
+                .map(profile -> new Visit(session.get(), views.author(profile), binding, csrf.token(binding)))
                 .orElse(Visit.ANONYMOUS);
     }
 
     /** An anonymous visitor's visit, with the forms' token bound to {@code visitorCookie}. */
     public Visit anonymous(String visitorCookie) {
-        return new Visit(null, null, csrf.token("visitor " + visitorCookie));
+        String binding = "visitor " + visitorCookie;
+        return new Visit(null, null, binding, csrf.token(binding));
     }
 
-    /** Whether {@code token} is the one {@code visit}'s forms carry. */
+    /** Whether {@code token} is one {@code visit}'s forms may carry. */
     public boolean formAccepted(Visit visit, String token) {
-        return Csrf.matches(visit.csrf(), token);
+        return csrf.accepts(visit.binding(), token);
     }
 
     /** A new anonymous visitor's cookie value. */

@@ -47,6 +47,7 @@ class SiteInBrowserTest {
             fill(a, "description", "What a browser sees");
             fill(a, "body", "## Step one\n\nRead **this** first.");
             fill(a, "tags", tag + ", web");
+            screenshot(a, javascript, "editor");
             a.findElement(By.cssSelector(".editor-page button")).click();
             assertThat(a.findElement(By.cssSelector(".banner h1")).getText()).isEqualTo(title);
             assertThat(a.findElement(By.cssSelector(".article-body h2")).getText()).isEqualTo("Step one");

@@ -52,6 +52,9 @@ class SitePagesTest {
 
         var again = new Visitor().get("/", Map.of("If-None-Match", etag));
         assertThat(again.status()).isEqualTo(304);
+        // pages are for their own origin: no CORS, which is the API's
+        assertThat(new Visitor().get("/", Map.of("Origin", "https://elsewhere.example")).headers()
+                .firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
 
     @Test
@@ -70,7 +73,7 @@ class SitePagesTest {
         String title = Api.unique("Markdown");
 
         var created = author.submit("/editor", "/editor", Map.of("title", title, "description", "Formatting",
-                "body", "# A heading\n\nSome **bold** text and a [link](https://example.com).\n\n```\ncode\n```",
+                "body", "# A heading\n\nSome **bold** text and a [link](https://example.com).\n\n```java\ncode\n```",
                 "tags", "web, markdown"));
 
         assertThat(created.status()).isEqualTo(303);
@@ -83,6 +86,7 @@ class SitePagesTest {
         assertThat(body.select("strong").text()).isEqualTo("bold");
         assertThat(body.select("a").attr("href")).isEqualTo("https://example.com");
         assertThat(body.select("pre code").text()).isEqualTo("code");
+        assertThat(body.select("pre code").attr("class")).isEqualTo("language-java");
         assertThat(page.select(".article-content .tag-list li").eachText())
                 .containsExactlyInAnyOrder("web", "markdown");
         assertThat(page.select("a[href=/editor" + path.substring("/article".length()) + "]")).hasSize(2);
@@ -192,9 +196,11 @@ class SitePagesTest {
         assertThat(reader.submit(path, action, Map.of()).status()).isEqualTo(303);
         assertThat(reader.get(path).html().select(".card .card-text")).isEmpty();
 
-        // the way back is always this site
-        assertThat(reader.submit(path, path + "/unfavorite", Map.of("back", "//evil.example/x")).location())
-                .isEqualTo("/");
+        // the way back is always this site (browsers drop a tab from a URL: "/\t/x" would be "//x")
+        for (String elsewhere : List.of("//evil.example/x", "/\t/evil.example", "/\\evil.example", "https://evil.example")) {
+            assertThat(reader.submit(path, path + "/unfavorite", Map.of("back", elsewhere)).location())
+                    .as(elsewhere).isEqualTo("/");
+        }
         assertThat(TestServer.api().get("/articles/" + slug).json().at("/article/favoritesCount").asInt()).isZero();
     }
 

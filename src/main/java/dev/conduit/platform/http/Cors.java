@@ -46,7 +46,9 @@ public final class Cors implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
-        if (origin.isEmpty() || !(anyOrigin || origins.contains(origin.get()))) {
+        // the API's alone: the web site's pages are for their own origin
+        if (origin.isEmpty() || !req.path().rawPath().startsWith(routes.prefix() + "/")
+                || !(anyOrigin || origins.contains(origin.get()))) {
             // same-origin or not allowed: no CORS headers, so a browser will not hand the answer to the page
             chain.proceed();
             return;
