@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * axe-core (from npm, installed by the build beside the pages' packages) on every page, signed out and in: no
@@ -46,6 +48,8 @@ class AccessibilityTest {
             browser.findElement(By.name("email")).sendKeys(name + "@example.com");
             browser.findElement(By.name("password")).sendKeys("password123");
             browser.findElement(By.cssSelector(".auth-page button")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
+                    .until(driver -> driver.findElement(By.cssSelector("nav")).getText().contains(name));
             var signedIn = List.of("/", "/?feed=yours", "/editor", "/settings", article,
                     "/editor/" + article.substring("/article/".length()), "/profile/" + name);
             for (String page : signedIn) {

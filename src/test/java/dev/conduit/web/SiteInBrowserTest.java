@@ -49,7 +49,7 @@ class SiteInBrowserTest {
             fill(a, "tags", tag + ", web");
             screenshot(a, javascript, "editor");
             a.findElement(By.cssSelector(".editor-page button")).click();
-            assertThat(a.findElement(By.cssSelector(".banner h1")).getText()).isEqualTo(title);
+            waitForText(a, ".banner h1", title);
             assertThat(a.findElement(By.cssSelector(".article-body h2")).getText()).isEqualTo("Step one");
             String articleUrl = a.getCurrentUrl();
             screenshot(a, javascript, "article");
@@ -96,10 +96,11 @@ class SiteInBrowserTest {
             bio.clear();
             bio.sendKeys("Writes journeys.");
             a.findElement(By.cssSelector(".settings-page form[action='/settings'] button")).click();
-            assertThat(a.findElement(By.cssSelector(".user-info p")).getText()).isEqualTo("Writes journeys.");
+            waitForText(a, ".user-info p", "Writes journeys.");
             a.findElement(By.linkText("Settings")).click();
             a.findElement(By.cssSelector("form[action='/logout'] button")).click();
-            assertThat(a.findElement(By.cssSelector("nav")).getText()).contains("Sign in").doesNotContain(writer);
+            waitForText(a, "nav", "Sign in");
+            assertThat(texts(a, "nav")).noneMatch(nav -> nav.contains(writer));
             a.get(Visitor.base() + "/settings");
             assertThat(a.getCurrentUrl()).endsWith("/login");
             screenshot(a, javascript, "sign-in");
@@ -124,7 +125,7 @@ class SiteInBrowserTest {
         fill(browser, "email", username + "@example.com");
         fill(browser, "password", "password123");
         browser.findElement(By.cssSelector(".auth-page button")).click();
-        assertThat(browser.findElement(By.cssSelector("nav")).getText()).contains(username);
+        waitForText(browser, "nav", username);
     }
 
     private static void fill(WebDriver browser, String name, String text) {
@@ -141,8 +142,9 @@ class SiteInBrowserTest {
                 });
     }
 
+    /** Waits for {@code text} in an element matching {@code css}: after a click that posts, the page is replaced. */
     private static void waitForText(WebDriver browser, String css, String text) {
-        // ignoring stale elements: with JavaScript, the page's <main> is replaced under the wait
+        // ignoring stale elements: the page, or with JavaScript its <main>, is replaced under the wait
         new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
                 .until(driver -> texts(driver, css).stream().anyMatch(shown -> shown.contains(text)));
     }
