@@ -38,8 +38,7 @@ final class Markdown {
         return rendered.get(slug + " " + updatedAt, key -> toHtml(body.get()));
     }
 
-    /** The same, without the cache. */
-    static String toHtml(String markdown) {
+    private static String toHtml(String markdown) {
         return POLICY.sanitize(RENDERER.render(PARSER.parse(markdown)));
     }
 

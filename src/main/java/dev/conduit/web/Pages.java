@@ -103,13 +103,6 @@ public final class Pages {
 
     public record Home(Layout layout, String tab, String tag, List<Views.Article> articles, Pagination pagination,
                        List<String> tags, String self) {
-        public String tagHref() {
-            return hrefOf(tag);
-        }
-
-        public String hrefOf(String tag) {
-            return tagLink(tag);
-        }
     }
 
     public record SignIn(Layout layout, boolean register, Errors errors, String username, String email) {
@@ -127,10 +120,6 @@ public final class Pages {
                               List<Views.Comment> comments, Errors errors, String commentDraft) {
         public String self() {
             return "/article/" + article.slug();
-        }
-
-        public String hrefOfTag(String tag) {
-            return tagLink(tag);
         }
     }
 
@@ -183,7 +172,7 @@ public final class Pages {
     }
 
     /** The home page's link for {@code tag}. */
-    static String tagLink(String tag) {
+    public static String tagLink(String tag) {
         return "/?tag=" + URLEncoder.encode(tag, StandardCharsets.UTF_8);
     }
 
