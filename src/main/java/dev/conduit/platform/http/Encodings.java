@@ -1,7 +1,13 @@
 package dev.conduit.platform.http;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
+import io.helidon.http.Method;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +17,41 @@ import java.util.zip.CRC32C;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
-/** Content negotiation for JSON answers: gzip when accepted, entity tags and If-None-Match. */
-final class Encodings {
+/**
+ * Content negotiation for the JSON answers and the pages: gzip when accepted, entity tags and If-None-Match, in
+ * {@link #send}; their own cache headers are the callers'.
+ */
+public final class Encodings {
+    static final Header GZIPPED = HeaderValues.createCached(HeaderNames.CONTENT_ENCODING, "gzip");
+    /** Below this, gzip's header and the CPU cost more than the bytes saved. */
+    static final int COMPRESS_FROM = 1024;
+
     private Encodings() {
+    }
+
+    /**
+     * The first {@code size} of {@code body} with {@code status}, gzipped (at the fastest level: on a LAN the CPU
+     * matters more than the last few percent of size) when the client accepts it and it is large enough to gain.
+     * {@code tagged}: a 200 to a GET carries a strong ETag of its bytes, and is a 304 without body when the client
+     * already holds them ({@code If-None-Match}).
+     */
+    static void send(ServerRequest req, ServerResponse res, Status status, Header contentType, byte[] body, int size,
+                     boolean tagged) {
+        boolean gzip = size >= COMPRESS_FROM && acceptsGzip(req.headers());
+        if (tagged && status == Status.OK_200 && req.prologue().method() == Method.GET) {
+            String etag = etag(body, size, gzip);
+            res.header(HeaderNames.ETAG, etag);
+            if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> matches(tags, etag)).orElse(false)) {
+                res.status(Status.NOT_MODIFIED_304).send();
+                return;
+            }
+        }
+        res.status(status).header(contentType);
+        if (gzip) {
+            res.header(GZIPPED).send(gzip(body, size, Deflater.BEST_SPEED));
+        } else {
+            res.send(body, 0, size);
+        }
     }
 
     /** Whether {@code Accept-Encoding} lists gzip (or {@code *}) without {@code q=0}. */
@@ -58,15 +96,12 @@ final class Encodings {
         return false;
     }
 
-    /**
-     * The first {@code length} of {@code bytes}, gzipped at the fastest level: on a LAN the CPU matters more than
-     * the last few percent of size.
-     */
-    static byte[] gzip(byte[] bytes, int length) {
+    /** The first {@code length} of {@code bytes}, gzipped at {@code level} (a {@link Deflater} level). */
+    public static byte[] gzip(byte[] bytes, int length, int level) {
         var out = new ByteArrayOutputStream(length / 4 + 64);
         try (var gzip = new GZIPOutputStream(out, 8192) {
             {
-                def.setLevel(Deflater.BEST_SPEED);
+                def.setLevel(level);
             }
         }) {
             gzip.write(bytes, 0, length);

@@ -4,9 +4,9 @@ import dev.conduit.platform.domain.Failure;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.Method;
 import io.helidon.http.SetCookie;
 import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.net.URLDecoder;
@@ -36,8 +36,6 @@ public final class Html {
     /** Pages for one signed-in browser: never kept by a shared cache. */
     private static final Header PRIVATE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "private, no-store");
     private static final Header VARY = HeaderValues.createCached(HeaderNames.VARY, "Accept-Encoding, Cookie");
-    private static final Header GZIPPED = HeaderValues.createCached(HeaderNames.CONTENT_ENCODING, "gzip");
-    private static final int COMPRESS_FROM = 1024;
     /** A form's fields, at most: a form of ours has eight. */
     private static final int MAX_FIELDS = 32;
 
@@ -49,28 +47,13 @@ public final class Html {
      * (a 304 when the browser holds it already); otherwise it is marked private.
      */
     public static void page(ServerRequest req, ServerResponse res, Status status, byte[] html, boolean shared) {
-        boolean gzip = html.length >= COMPRESS_FROM && Encodings.acceptsGzip(req.headers());
-        res.header(POLICY).header(VARY);
-        if (shared) {
-            res.header(REVALIDATE);
-            if (status == Status.OK_200 && req.prologue().method() == Method.GET) {
-                String etag = Encodings.etag(html, html.length, gzip);
-                res.header(HeaderNames.ETAG, etag);
-                if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> Encodings.matches(tags, etag))
-                        .orElse(false)) {
-                    res.status(Status.NOT_MODIFIED_304).send();
-                    return;
-                }
-            }
-        } else {
-            res.header(PRIVATE);
-        }
-        res.status(status).header(CONTENT_TYPE);
-        if (gzip) {
-            res.header(GZIPPED).send(Encodings.gzip(html, html.length));
-        } else {
-            res.send(html);
-        }
+        res.header(POLICY).header(VARY).header(shared ? REVALIDATE : PRIVATE);
+        Encodings.send(req, res, status, CONTENT_TYPE, html, html.length, shared);
+    }
+
+    /** The headers of an error page answered before routing ({@link ErrorResponses#directHandler}): kept nowhere. */
+    static void errorPageHeaders(WritableHeaders<?> headers) {
+        headers.set(CONTENT_TYPE).set(POLICY).set(PRIVATE);
     }
 
     /** After a form post: the browser loads {@code location} with a GET (303 See Other). */
@@ -85,7 +68,7 @@ public final class Html {
         if (gzipped != null) {
             res.header(VARY);
             if (Encodings.acceptsGzip(req.headers())) {
-                res.header(GZIPPED).send(gzipped);
+                res.header(Encodings.GZIPPED).send(gzipped);
                 return;
             }
         }

@@ -20,9 +20,6 @@ public final class Json {
             "application/json; charset=utf-8");
     private static final Header REVALIDATE = HeaderValues.createCached(HeaderNames.CACHE_CONTROL, "private, no-cache");
     private static final Header VARY = HeaderValues.createCached(HeaderNames.VARY, "Accept-Encoding");
-    private static final Header GZIPPED = HeaderValues.createCached(HeaderNames.CONTENT_ENCODING, "gzip");
-    /** Below this, gzip's header and the CPU cost more than the bytes saved. */
-    private static final int COMPRESS_FROM = 1024;
 
     private Json() {
     }
@@ -47,26 +44,13 @@ public final class Json {
     }
 
     private static void sendRendered(ServerRequest req, ServerResponse res, Status status, byte[] json, int size) {
-        boolean compressible = size >= COMPRESS_FROM;
-        boolean gzip = compressible && Encodings.acceptsGzip(req.headers());
         if (status == Status.OK_200 && req.prologue().method() == Method.GET) {
-            String etag = Encodings.etag(json, size, gzip);
-            res.header(HeaderNames.ETAG, etag).header(REVALIDATE);
-            if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> Encodings.matches(tags, etag))
-                    .orElse(false)) {
-                res.status(Status.NOT_MODIFIED_304).send();
-                return;
-            }
+            res.header(REVALIDATE);
         }
-        if (compressible) {
+        if (size >= Encodings.COMPRESS_FROM) {
             res.headers().add(VARY);
         }
-        res.status(status).header(CONTENT_TYPE);
-        if (gzip) {
-            res.header(GZIPPED).send(Encodings.gzip(json, size));
-        } else {
-            res.send(json, 0, size);
-        }
+        Encodings.send(req, res, status, CONTENT_TYPE, json, size, true);
     }
 
     static byte[] bytes(Object body) {
