@@ -24,6 +24,7 @@ import dev.conduit.platform.http.Auth;
 import dev.conduit.platform.http.ClientAddresses;
 import dev.conduit.platform.http.ConnectionsPerAddress;
 import dev.conduit.platform.http.Cors;
+import dev.conduit.platform.http.ErrorPages;
 import dev.conduit.platform.http.Idempotency;
 import dev.conduit.platform.http.ErrorResponses;
 import dev.conduit.platform.http.MetricsEndpoint;
@@ -379,7 +380,7 @@ public final class Main {
                 .useNio(false)
                 // also makes Helidon read a connection's first bytes before taking it up (see the class)
                 .addConnectionSelector(new ConnectionsPerAddress(config.maxConnectionsPerAddress(), addresses))
-                .directHandlers(jsonDirectHandlers())
+                .directHandlers(directHandlers(pages))
                 .routing(routing -> {
                     ErrorResponses.register(routing, pages);
                     routing.addFilter(new Observed(metrics, new AccessLog(config.accessLog())));
@@ -539,10 +540,10 @@ public final class Main {
         }
     }
 
-    private static DirectHandlers jsonDirectHandlers() {
+    private static DirectHandlers directHandlers(ErrorPages pages) {
         var handlers = DirectHandlers.builder();
         for (var type : DirectHandler.EventType.values()) {
-            handlers.addHandler(type, ErrorResponses.directHandler());
+            handlers.addHandler(type, ErrorResponses.directHandler(pages));
         }
         return handlers.build();
     }

@@ -196,7 +196,7 @@ public final class FormRoutes {
 
     /** Runs {@code handler} for a signed-in browser's form with a valid token; sends anyone else to sign in. */
     private void signedIn(ServerRequest req, ServerResponse res, BiConsumer<Visit, Map<String, String>> handler) {
-        var visit = pages.visit(req);
+        var visit = pages.visit(req, res);
         if (!visit.signedIn()) {
             Html.redirect(res, "/login");
             return;
@@ -221,7 +221,7 @@ public final class FormRoutes {
 
     /** A new session for the browser; one it still held (signed in again, as someone else) is signed out. */
     private void startSession(ServerRequest req, ServerResponse res, String apiToken) {
-        var previous = pages.visit(req);
+        var previous = pages.sessionVisit(req);
         if (previous.signedIn()) {
             visitors.sessions().close(previous.session());
         }

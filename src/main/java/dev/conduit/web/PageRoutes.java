@@ -42,7 +42,7 @@ public final class PageRoutes implements ErrorPages {
     }
 
     void home(ServerRequest req, ServerResponse res) {
-        var visit = visit(req);
+        var visit = visit(req, res);
         Optional<String> tag = Params.query(req, "tag");
         boolean feed = visit.signedIn() && tag.isEmpty() && Params.query(req, "feed").isPresent();
         String tab = tag.isPresent() ? "tag" : feed ? "feed" : "global";
@@ -58,7 +58,7 @@ public final class PageRoutes implements ErrorPages {
     }
 
     private void signInPage(ServerRequest req, ServerResponse res, boolean register) {
-        if (visit(req).signedIn()) {
+        if (visit(req, res).signedIn()) {
             Html.redirect(res, "/");
             return;
         }
@@ -67,7 +67,7 @@ public final class PageRoutes implements ErrorPages {
     }
 
     void settings(ServerRequest req, ServerResponse res) {
-        var visit = visit(req);
+        var visit = visit(req, res);
         if (!visit.signedIn()) {
             Html.redirect(res, "/login");
             return;
@@ -84,7 +84,7 @@ public final class PageRoutes implements ErrorPages {
     }
 
     private void editor(ServerRequest req, ServerResponse res, String slug) {
-        var visit = visit(req);
+        var visit = visit(req, res);
         if (!visit.signedIn()) {
             Html.redirect(res, "/login");
             return;
@@ -93,13 +93,13 @@ public final class PageRoutes implements ErrorPages {
     }
 
     void article(ServerRequest req, ServerResponse res) {
-        var visit = visit(req);
+        var visit = visit(req, res);
         send(req, res, visit, Status.OK_200,
                 site.article(visit, Params.path(req, "slug"), Errors.NONE, "", siteUrl(req)));
     }
 
     void profile(ServerRequest req, ServerResponse res, boolean favorites) {
-        var visit = visit(req);
+        var visit = visit(req, res);
         send(req, res, visit, Status.OK_200,
                 site.profile(visit, Params.path(req, "username"), favorites, page(req)));
     }
@@ -117,9 +117,7 @@ public final class PageRoutes implements ErrorPages {
     }
 
     @Override
-    public boolean serves(ServerRequest req) {
-        // the whole path: inside a service, req.path() is relative to the service's prefix
-        String path = req.prologue().uriPath().rawPath();
+    public boolean serves(String path) {
         return !path.startsWith("/api/") && !path.equals("/api") && !path.startsWith("/health")
                 && !path.startsWith("/docs");
     }
@@ -130,16 +128,37 @@ public final class PageRoutes implements ErrorPages {
         Visit visit = Visit.ANONYMOUS;
         if (status.code() < 500) {
             try {
-                visit = visit(req);
+                visit = sessionVisit(req);
             } catch (RuntimeException e) {
                 // the page answers as to anyone
             }
         }
+        return errorPage(visit, status, errors);
+    }
+
+    @Override
+    public byte[] pageForAnyone(Status status, Map<String, List<String>> errors) {
+        return errorPage(Visit.ANONYMOUS, status, errors);
+    }
+
+    private byte[] errorPage(Visit visit, Status status, Map<String, List<String>> errors) {
         return site.error(visit, status.code() + " " + status.reasonPhrase(), ErrorMessages.of(status.code(), errors));
     }
 
-    /** The visit of the browser that sent {@code req}, from its session cookie. */
-    Visit visit(ServerRequest req) {
+    /**
+     * The visit of the browser that sent {@code req}, from its session cookie; a cookie whose session is over (signed
+     * out elsewhere, expired, its account deleted) is removed, so the browser stops sending it.
+     */
+    Visit visit(ServerRequest req, ServerResponse res) {
+        var visit = sessionVisit(req);
+        if (!visit.signedIn() && Html.cookie(req, Visitors.SESSION_COOKIE).isPresent()) {
+            Html.setCookie(res, Visitors.SESSION_COOKIE, "", Duration.ZERO, addresses.overTls(req));
+        }
+        return visit;
+    }
+
+    /** The visit of the browser that sent {@code req}, from its session cookie, which is left as it is. */
+    Visit sessionVisit(ServerRequest req) {
         return visitors.of(Html.cookie(req, Visitors.SESSION_COOKIE).orElse(null));
     }
 

@@ -63,7 +63,13 @@ class BrowserSessionsTest {
         var settings = replay.get("/settings");
         assertThat(settings.status()).isEqualTo(303);
         assertThat(settings.location()).isEqualTo("/login");
-        assertThat(replay.get("/").html().select("nav").text()).contains("Sign in");
+        // the refused cookie is removed, so the browser stops sending it
+        assertThat(settings.setCookie("conduit_session")).contains("Expires=Thu, 1 Jan 1970 00:00:00 GMT");
+        assertThat(replay.cookies).doesNotContainKey("conduit_session");
+        replay.cookies.put("conduit_session", stolen);
+        var home = replay.get("/");
+        assertThat(home.html().select("nav").text()).contains("Sign in");
+        assertThat(home.setCookie("conduit_session")).contains("Expires=Thu, 1 Jan 1970 00:00:00 GMT");
         // the token inside the cookie is refused by the API too, now that its session is over
         TestServer.api().get("/user", stolen).assertError(401, "token", "belongs to a session that was signed out");
     }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -231,6 +232,31 @@ class SitePagesTest {
         assertThat(visitor.get("/article/" + Api.unique("missing")).status()).isEqualTo(404);
         assertThat(visitor.get("/profile/" + Api.unique("missing")).status()).isEqualTo(404);
         TestServer.api().get("/no-such-route").assertError(404, "route", "not found");
+    }
+
+    @Test
+    void aMethodThePathDoesNotServeAndABodyOverTheCapArePagesToo() throws Exception {
+        var put = send(HttpRequest.newBuilder(URI.create(Visitor.base() + "/login"))
+                .PUT(HttpRequest.BodyPublishers.ofString("x")));
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).contains("GET, POST");
+        assertThat(put.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(Jsoup.parse(put.body()).select("h1").text()).isEqualTo("405 Method Not Allowed");
+
+        // refused from its Content-Length before routing (Expect: 100-continue, so the answer is read every time)
+        byte[] big = ("title=" + "a".repeat(1_100_000)).getBytes(StandardCharsets.UTF_8);
+        var tooBig = send(HttpRequest.newBuilder(URI.create(Visitor.base() + "/editor?x=1"))
+                .header("Content-Type", "application/x-www-form-urlencoded").expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(tooBig.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(tooBig.headers().firstValue("Content-Security-Policy").orElseThrow()).startsWith("default-src 'self'");
+        assertThat(Jsoup.parse(tooBig.body()).select("h1").text()).isEqualTo("413 Request Entity Too Large");
+        assertThat(Jsoup.parse(tooBig.body()).text()).contains("larger than the server accepts");
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.Map;
 public interface ErrorPages {
     ErrorPages NONE = new ErrorPages() {
         @Override
-        public boolean serves(ServerRequest req) {
+        public boolean serves(String path) {
             return false;
         }
 
@@ -17,11 +17,19 @@ public interface ErrorPages {
         public byte[] page(ServerRequest req, Status status, Map<String, List<String>> errors) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public byte[] pageForAnyone(Status status, Map<String, List<String>> errors) {
+            throw new UnsupportedOperationException();
+        }
     };
 
-    /** Whether the request's errors are pages. */
-    boolean serves(ServerRequest req);
+    /** Whether the errors of requests for {@code path} (the whole raw path, no query) are pages. */
+    boolean serves(String path);
 
     /** The HTML page of an error: its status and what the API's body would say ({@code errors}). */
     byte[] page(ServerRequest req, Status status, Map<String, List<String>> errors);
+
+    /** The same page as seen by anyone: for errors answered before the request is routed (its cookies unread). */
+    byte[] pageForAnyone(Status status, Map<String, List<String>> errors);
 }

@@ -43,19 +43,31 @@ public final class ErrorResponses {
      */
     static Handler otherMethods(String allow) {
         return (req, res) -> {
-            res.header(HeaderNames.ALLOW, allow);
             Method method = req.prologue().method();
-            if (method == Method.OPTIONS) {
-                res.status(Status.NO_CONTENT_204).send();
-            } else {
-                send(req, res, Status.METHOD_NOT_ALLOWED_405, "method", method.text() + " is not allowed here");
+            if (method != Method.OPTIONS) {
+                throw new NotAllowed(method, allow); // to the error handler, which knows whether a page answers
             }
+            res.header(HeaderNames.ALLOW, allow);
+            res.status(Status.NO_CONTENT_204).send();
         };
+    }
+
+    /** A method the path does not serve; {@code allow} lists those it does. */
+    private static final class NotAllowed extends RuntimeException {
+        private final String allow;
+
+        NotAllowed(Method method, String allow) {
+            super(method.text() + " is not allowed here", null, false, false);
+            this.allow = allow;
+        }
     }
 
     static void handle(ServerRequest req, ServerResponse res, Throwable failure, ErrorPages pages) {
         if (failure instanceof Failure known) {
             send(req, res, known, pages);
+        } else if (failure instanceof NotAllowed notAllowed) {
+            res.header(HeaderNames.ALLOW, notAllowed.allow);
+            send(req, res, Status.METHOD_NOT_ALLOWED_405, Map.of("method", List.of(notAllowed.getMessage())), pages);
         } else if (Database.unavailable(failure)) {
             DATABASE_WARNINGS.log(failure);
             send(req, res, new Failure.Overloaded(), pages);
@@ -97,15 +109,11 @@ public final class ErrorResponses {
 
     private static void send(ServerRequest req, ServerResponse res, Status status, Map<String, List<String>> errors,
                              ErrorPages pages) {
-        if (pages.serves(req)) {
+        if (pages.serves(req.prologue().uriPath().rawPath())) {
             Html.page(req, res, status, pages.page(req, status, errors), false);
         } else {
             Json.send(req, res, status, Map.of("errors", errors));
         }
-    }
-
-    private static void send(ServerRequest req, ServerResponse res, Status status, String field, String message) {
-        Json.send(req, res, status, Map.of("errors", Map.of(field, List.of(message))));
     }
 
     /** What the HTTP layer itself refused, as the API's body says it. */
@@ -135,22 +143,28 @@ public final class ErrorResponses {
 
     /**
      * For errors the server answers before routing (malformed request line, body over the size limit): the
-     * same JSON error shape, never an HTML or plain-text page.
+     * same JSON error shape as the API's, or the site's error page where {@code pages} serve the path; never
+     * Helidon's plain-text answer.
      */
-    public static DirectHandler directHandler() {
+    public static DirectHandler directHandler(ErrorPages pages) {
         return (request, eventType, status, headers, message) -> {
             String text = status.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()
                     ? "is larger than the server accepts" : status.reasonPhrase();
-            headers.set(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
             SecurityHeaders.set(headers);
             if (status.code() == Status.SERVICE_UNAVAILABLE_503.code()) {
                 headers.set(HeaderNames.RETRY_AFTER, "1"); // more requests at once than MAX_CONCURRENT_REQUESTS
             }
-            return DirectHandler.TransportResponse.builder()
-                    .status(status)
-                    .headers(headers)
-                    .entity(Json.bytes(Map.of("errors", body(text))))
-                    .build();
+            String path = request.path();
+            int query = path.indexOf('?');
+            byte[] entity;
+            if (pages.serves(query < 0 ? path : path.substring(0, query))) {
+                Html.errorPageHeaders(headers);
+                entity = pages.pageForAnyone(status, body(text));
+            } else {
+                headers.set(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+                entity = Json.bytes(Map.of("errors", body(text)));
+            }
+            return DirectHandler.TransportResponse.builder().status(status).headers(headers).entity(entity).build();
         };
     }
 }

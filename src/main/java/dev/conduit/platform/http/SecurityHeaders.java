@@ -14,7 +14,7 @@ import io.helidon.webserver.http.RoutingResponse;
  * load nothing for it and show it in no frame (clickjacking). A page that loads things (the docs page) replaces
  * the policy with its own. {@code no-referrer} rather than {@code strict-origin-when-cross-origin}: nothing of
  * Conduit reads a {@code Referer}, so no origin need leave. Prebuilt values, set in the first filters (and by
- * {@link ErrorResponses#directHandler()} on the answers Helidon writes before routing).
+ * {@link ErrorResponses#directHandler} on the answers Helidon writes before routing).
  */
 public final class SecurityHeaders implements Filter {
     private static final Header NO_SNIFF = HeaderValues.createCached(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
