@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.conduit.Api;
 import dev.conduit.Browser;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -27,9 +24,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * in place; off, they post and come back. Either way, nothing the page loads is refused by its policy.
  */
 class SiteInBrowserTest {
-    /** Kept for the README (copied to docs/screenshots by hand when the pages change). */
-    private static final Path SCREENSHOTS = Path.of("target/screenshots");
-
     @ParameterizedTest(name = "JavaScript {0}")
     @ValueSource(booleans = {true, false})
     void aWriterAndAReaderMeetOnTheSite(boolean javascript) throws Exception {
@@ -47,12 +41,10 @@ class SiteInBrowserTest {
             fill(a, "description", "What a browser sees");
             fill(a, "body", "## Step one\n\nRead **this** first.");
             fill(a, "tags", tag + ", web");
-            screenshot(a, javascript, "editor");
             a.findElement(By.cssSelector(".editor-page button")).click();
             waitForText(a, ".banner h1", title);
             assertThat(a.findElement(By.cssSelector(".article-body h2")).getText()).isEqualTo("Step one");
             String articleUrl = a.getCurrentUrl();
-            screenshot(a, javascript, "article");
             a.get(Visitor.base() + "/");
             assertThat(texts(a, ".article-preview h1")).contains(title);
             a.get(articleUrl);
@@ -72,13 +64,11 @@ class SiteInBrowserTest {
             assertThat(b.getCurrentUrl()).startsWith(articleUrl);
             b.get(Visitor.base() + "/?feed=yours");
             assertThat(texts(b, ".article-preview h1")).contains(title);
-            screenshot(b, javascript, "home-your-feed");
 
             // the writer sees the favorite and the comment, and deletes the comment they add (only a comment's
             // author may delete it: the reader's has no delete button for the writer)
             a.get(Visitor.base() + "/profile/" + writer);
             assertThat(a.findElement(By.cssSelector(".article-preview .counter")).getText()).isEqualTo("1");
-            screenshot(a, javascript, "profile");
             a.get(articleUrl);
             assertThat(texts(a, ".card .card-text")).containsExactly("Good read.");
             assertThat(a.findElements(By.cssSelector(".card .mod-options"))).isEmpty();
@@ -91,7 +81,6 @@ class SiteInBrowserTest {
 
             // settings change the bio; then the writer signs out
             a.findElement(By.linkText("Settings")).click();
-            screenshot(a, javascript, "settings");
             var bio = a.findElement(By.name("bio"));
             bio.clear();
             bio.sendKeys("Writes journeys.");
@@ -103,7 +92,6 @@ class SiteInBrowserTest {
             assertThat(texts(a, "nav")).noneMatch(nav -> nav.contains(writer));
             a.get(Visitor.base() + "/settings");
             assertThat(a.getCurrentUrl()).endsWith("/login");
-            screenshot(a, javascript, "sign-in");
 
             for (var browser : List.of(a, b)) {
                 var problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
@@ -151,12 +139,5 @@ class SiteInBrowserTest {
 
     private static List<String> texts(WebDriver browser, String css) {
         return browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
-    }
-
-    private static void screenshot(ChromeDriver browser, boolean javascript, String name) throws Exception {
-        if (javascript) {
-            Files.createDirectories(SCREENSHOTS);
-            Files.write(SCREENSHOTS.resolve("site-" + name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
-        }
     }
 }
