@@ -1,6 +1,6 @@
 package dev.conduit.web;
 
-import dev.conduit.platform.http.Encodings;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * The pages' static files (class path {@code web/}: Conduit's own, and under {@code vendor/} those of the npm
@@ -141,9 +142,18 @@ public final class Assets {
         }
     }
 
-    /** Gzipped once, so at the smallest size; null where that saves little. */
     private static byte[] gzip(byte[] bytes) {
-        byte[] gzipped = Encodings.gzip(bytes, bytes.length, Deflater.BEST_COMPRESSION);
+        var out = new ByteArrayOutputStream(bytes.length / 3 + 64);
+        try (var gzip = new GZIPOutputStream(out) {
+            {
+                def.setLevel(Deflater.BEST_COMPRESSION);
+            }
+        }) {
+            gzip.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] gzipped = out.toByteArray();
         return gzipped.length < bytes.length * 0.9 ? gzipped : null;
     }
 }

@@ -118,7 +118,8 @@ public final class PageRoutes implements ErrorPages {
 
     @Override
     public boolean serves(String path) {
-        return !path.startsWith("/api/") && !path.equals("/api") && !path.startsWith("/health")
+        // empty: Helidon answered before it read the request line (too many requests at once, a line too long)
+        return path.startsWith("/") && !path.startsWith("/api/") && !path.equals("/api") && !path.startsWith("/health")
                 && !path.startsWith("/docs");
     }
 

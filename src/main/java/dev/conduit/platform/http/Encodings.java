@@ -21,7 +21,7 @@ import java.util.zip.GZIPOutputStream;
  * Content negotiation for the JSON answers and the pages: gzip when accepted, entity tags and If-None-Match, in
  * {@link #send}; their own cache headers are the callers'.
  */
-public final class Encodings {
+final class Encodings {
     static final Header GZIPPED = HeaderValues.createCached(HeaderNames.CONTENT_ENCODING, "gzip");
     /** Below this, gzip's header and the CPU cost more than the bytes saved. */
     static final int COMPRESS_FROM = 1024;
@@ -30,8 +30,8 @@ public final class Encodings {
     }
 
     /**
-     * The first {@code size} of {@code body} with {@code status}, gzipped (at the fastest level: on a LAN the CPU
-     * matters more than the last few percent of size) when the client accepts it and it is large enough to gain.
+     * The first {@code size} of {@code body} with {@code status}, gzipped when the client accepts it and it is large
+     * enough to gain.
      * {@code tagged}: a 200 to a GET carries a strong ETag of its bytes, and is a 304 without body when the client
      * already holds them ({@code If-None-Match}).
      */
@@ -48,7 +48,7 @@ public final class Encodings {
         }
         res.status(status).header(contentType);
         if (gzip) {
-            res.header(GZIPPED).send(gzip(body, size, Deflater.BEST_SPEED));
+            res.header(GZIPPED).send(gzip(body, size));
         } else {
             res.send(body, 0, size);
         }
@@ -96,12 +96,15 @@ public final class Encodings {
         return false;
     }
 
-    /** The first {@code length} of {@code bytes}, gzipped at {@code level} (a {@link Deflater} level). */
-    public static byte[] gzip(byte[] bytes, int length, int level) {
+    /**
+     * The first {@code length} of {@code bytes}, gzipped at the fastest level: on a LAN the CPU matters more than
+     * the last few percent of size.
+     */
+    private static byte[] gzip(byte[] bytes, int length) {
         var out = new ByteArrayOutputStream(length / 4 + 64);
         try (var gzip = new GZIPOutputStream(out, 8192) {
             {
-                def.setLevel(level);
+                def.setLevel(Deflater.BEST_SPEED);
             }
         }) {
             gzip.write(bytes, 0, length);
