@@ -1,5 +1,6 @@
 package dev.conduit.web;
 
+import gg.jte.Content;
 import gg.jte.html.OwaspHtmlTemplateOutput;
 import gg.jte.output.Utf8ByteOutput;
 import java.net.URLEncoder;
@@ -116,7 +117,7 @@ public final class Pages {
                          String tags) {
     }
 
-    public record ArticlePage(Layout layout, Views.Article article, String bodyHtml, boolean mine,
+    public record ArticlePage(Layout layout, Views.Article article, Content bodyHtml, boolean mine,
                               List<Views.Comment> comments, Errors errors, String commentDraft) {
         public String self() {
             return "/article/" + article.slug();
