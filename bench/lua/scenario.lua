@@ -24,7 +24,8 @@ local function iteration(name)
   if s.mix then return iteration(pick_weighted(s.mix)) end
   counter = counter + 1
   local user = pick(data.users)
-  local vars = {offset = tostring(pick(data.offsets)), slug = pick(data.slugs), tag = pick(data.tags),
+  local vars = {offset = tostring(pick(data.offsets)), search = pick(data.searches), slug = pick(data.slugs),
+                tag = pick(data.tags),
                 long_slug = pick(data.long_slugs),
                 text = pick(data.texts), email = user.email, password = user.password,
                 title = string.format("Bench article %d-%d-%d", data.stamp, counter, math.random(1e9))}

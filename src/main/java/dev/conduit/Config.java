@@ -51,6 +51,7 @@ public record Config(
         String postgresOsUser,
         Set<String> corsAllowedOrigins,
         Optional<String> siteUrl,
+        String searchLanguage,
         int cacheMegabytes,
         int maxConcurrentRequests,
         int maxConnections,
@@ -124,6 +125,7 @@ public record Config(
                 reader.text("EMBEDDED_POSTGRES_OS_USER", "conduit-postgres"),
                 Set.copyOf(List.of(reader.text("CORS_ALLOWED_ORIGINS", "*").split("\\s*,\\s*"))),
                 reader.siteUrl("SITE_URL"),
+                reader.name("SEARCH_LANGUAGE", "english"),
                 cacheMegabytes,
                 reader.integer("MAX_CONCURRENT_REQUESTS", 512, new IntRange(1, 1_000_000)),
                 maxConnections,
@@ -234,6 +236,18 @@ public record Config(
             var value = optional(name).map(url -> url.replaceAll("/+$", ""));
             if (value.isPresent() && !value.get().matches("https?://[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
                 throw new InvalidConfig(name + " must be an http or https origin, such as https://conduit.example");
+            }
+            return value;
+        }
+
+        /**
+         * A name of something in the database ({@code SEARCH_LANGUAGE}'s text-search configuration): lower-case
+         * letters, digits and underscores; whether the database has it, start-up checks.
+         */
+        String name(String name, String fallback) {
+            String value = text(name, fallback);
+            if (!value.matches("[a-z_][a-z0-9_]{0,62}")) {
+                throw new InvalidConfig(name + " must be a lower-case name such as english or simple, got '" + value + "'");
             }
             return value;
         }

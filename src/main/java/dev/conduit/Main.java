@@ -427,6 +427,8 @@ public final class Main {
                 .routing(routing -> MetricsEndpoint.register(routing, m))));
         server = builder.build();
         awaitSchema(schema);
+        articles.useSearchLanguage(config.searchLanguage()).ifPresent(n -> LOG.log(System.Logger.Level.INFO,
+                "Search language is now " + config.searchLanguage() + ": re-indexed " + n + " articles"));
         HELIDON_GLOBALS.join();
         server.start();
         // Helidon logs a listener that could not bind (a port in use) and stops, without throwing

@@ -55,6 +55,15 @@ class ConfigTest {
     }
 
     @Test
+    void theSearchLanguageIsANameEnglishUnlessSet() {
+        assertThat(Config.from(Map.of()).searchLanguage()).isEqualTo("english");
+        assertThat(Config.from(Map.of("SEARCH_LANGUAGE", " simple ")).searchLanguage()).isEqualTo("simple");
+        assertThatThrownBy(() -> Config.from(Map.of("SEARCH_LANGUAGE", "english'; drop table articles")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessageStartingWith("SEARCH_LANGUAGE must be a lower-case name such as english or simple");
+    }
+
+    @Test
     void tracesAreWantedWhenAnOtlpEndpointIsNamedAndNothingTurnsThemOff() {
         assertThat(Config.from(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")).tracing()).isTrue();
         assertThat(Config.from(Map.of("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318/v1/traces")).tracing())

@@ -62,6 +62,8 @@ class IndexUsageTest {
         api.get("/articles/" + slug, reader.token());
         api.get("/articles?tag=i1&author=" + username + "&favorited=" + reader.username(), reader.token());
         api.get("/articles/feed", reader.token());
+        api.get("/articles?q=indexed%20ren&tag=i1&author=" + username + "&favorited=" + reader.username(),
+                reader.token());
         api.put("/articles/" + slug, wrap("article", "title", Api.unique("Renamed"), "tagList", List.of("i3")),
                 author.token());
         slug = api.get("/articles?author=" + username + "&limit=1&offset=1").text("/articles/0/slug");

@@ -28,7 +28,10 @@ public record ArticleRoutes(Articles articles, Auth auth, Idempotency idempotenc
         Long viewer = auth.viewerId(req);
         var filter = new ArticleFilter(Params.query(req, "tag"), Params.query(req, "author"),
                 Params.query(req, "favorited"));
-        Json.ok(req, res, articles.list(filter, Params.paging(req), viewer));
+        var paging = Params.paging(req);
+        var words = Params.query(req, "q");
+        Json.ok(req, res, words.isPresent() ? articles.search(words.get(), filter, paging, viewer)
+                : articles.list(filter, paging, viewer));
     }
 
     private void feed(ServerRequest req, ServerResponse res) {

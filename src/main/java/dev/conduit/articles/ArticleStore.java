@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -54,7 +55,7 @@ final class ArticleStore {
      * The filters of a list as SQL conditions on {@code a} (articles), and their values. A feed reads whom its
      * reader follows in the same statement, so it never mixes an older list of followed accounts with newer rows.
      */
-    private record Criteria(String where, Map<String, Object> values) {
+    private record Criteria(List<String> conditions, Map<String, Object> values) {
         static Criteria of(Listing.Key key) {
             var conditions = new ArrayList<String>();
             var values = new HashMap<String, Object>();
@@ -74,7 +75,17 @@ final class ArticleStore {
                 conditions.add("a.author_id in (select fo.followed_id from follows fo where fo.follower_id = :feedOf)");
                 values.put("feedOf", key.feedOf());
             }
-            return new Criteria(conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions), values);
+            return new Criteria(conditions, values);
+        }
+
+        /** The conditions as a where clause (none: empty). */
+        String where() {
+            return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+        }
+
+        /** The conditions, each after an {@code and}, to follow other conditions. */
+        String and() {
+            return conditions.stream().map(c -> " and " + c).collect(Collectors.joining());
         }
 
         Query bind(Query query) {
@@ -103,6 +114,67 @@ final class ArticleStore {
                 .map((rs, ctx) -> new Listing(longs(rs, "ids"), longs(rs, "created"), rs.getLong("total"),
                         Arrays.stream(longs(rs, "authors")).boxed().collect(Collectors.toUnmodifiableSet())))
                 .one();
+    }
+
+    /** A page of search results: ids, best match first, each one's snippet, and how many match in all. */
+    record Found(long[] ids, List<String> snippets, long total) {
+    }
+
+    /**
+     * The page of articles that match {@code query} (a {@code to_tsquery} text) and {@code key}'s filters, ranked
+     * by relevance (then newest first), each with a snippet of its body where the words matched, between
+     * {@link Search#MARK_START} and {@link Search#MARK_END}. The vectors searched are the database's (V7).
+     */
+    Found search(Handle h, Listing.Key key, String language, String query, int limit, int offset) {
+        var criteria = Criteria.of(key);
+        return criteria.bind(h.createQuery("""
+                        with q as (select to_tsquery(cast(:language as regconfig), :query) as query),
+                        matches as (
+                            select a.id, a.created_at, ts_rank_cd(a.search_text || a.search_tags, q.query) as rank
+                            from articles a cross join q
+                            where (a.search_text || a.search_tags) @@ q.query%1$s),
+                        page as (
+                            select id, rank, created_at from matches
+                            order by rank desc, created_at desc, id desc
+                            limit :limit offset :offset)
+                        select (select count(*) from matches) as total,
+                               array(select p.id from page p order by p.rank desc, p.created_at desc, p.id desc)
+                                   as ids,
+                               array(select ts_headline(cast(:language as regconfig),
+                                                        translate(a.body, :marks, ''), q.query, :headline)
+                                     from page p join articles a on a.id = p.id cross join q
+                                     order by p.rank desc, p.created_at desc, p.id desc) as snippets
+                        """.formatted(criteria.and())))
+                .bind("language", language)
+                .bind("query", query)
+                .bind("limit", limit)
+                .bind("offset", offset)
+                .bind("marks", Search.MARK_START + Search.MARK_END)
+                .bind("headline", Search.HEADLINE_OPTIONS)
+                .map((rs, ctx) -> new Found(longs(rs, "ids"),
+                        List.of((String[]) rs.getArray("snippets").getArray()), rs.getLong("total")))
+                .one();
+    }
+
+    /** Whether PostgreSQL has the text-search configuration {@code language}. */
+    boolean searchLanguageExists(Handle h, String language) {
+        return h.createQuery("select exists(select 1 from pg_ts_config where cfgname = :language)")
+                .bind("language", language)
+                .mapTo(Boolean.class)
+                .one();
+    }
+
+    /**
+     * Makes {@code language} the configuration of the search vectors; when it was another, re-indexes every article
+     * (in the caller's transaction) and returns how many.
+     */
+    OptionalLong useSearchLanguage(Handle h, String language) {
+        int changed = h.createUpdate("update search_settings set language = cast(:language as regconfig) "
+                        + "where language <> cast(:language as regconfig)")
+                .bind("language", language)
+                .execute();
+        return changed == 0 ? OptionalLong.empty()
+                : OptionalLong.of(h.createQuery("select reindex_article_search()").mapTo(Long.class).one());
     }
 
     /** A page of the list beyond what a {@link Listing} holds. */

@@ -7,12 +7,15 @@ import dev.conduit.platform.cache.WriteOrder;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Paging;
 import dev.conduit.platform.domain.Violations;
+import dev.conduit.platform.json.JsonText;
 import dev.conduit.profiles.Profile;
 import dev.conduit.profiles.Profiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -37,6 +40,8 @@ public final class Articles {
     private final Profiles profiles;
     private final ChangeFeed feed;
     private final WriteOrder order = new WriteOrder();
+    /** The text-search configuration of the search vectors ({@link #useSearchLanguage}). */
+    private volatile String searchLanguage = "english";
 
     public Articles(Jdbi jdbi, Profiles profiles, ChangeFeed feed, CacheBudget budget) {
         this.jdbi = jdbi;
@@ -47,13 +52,48 @@ public final class Articles {
     }
 
     public ArticlePage list(ArticleFilter filter, Paging paging, Long viewer) {
+        return key(filter).map(key -> page(key, paging, viewer)).orElseGet(ArticlePage::empty);
+    }
+
+    /**
+     * The articles that have the words {@code typed} (a search box's text) and meet the filters, best match first,
+     * each with a snippet of its body where the words matched. Never cached: few searches repeat.
+     */
+    public ArticlePage search(String typed, ArticleFilter filter, Paging paging, Long viewer) {
+        var query = Search.query(typed);
+        var key = key(filter);
+        if (query.isEmpty() || key.isEmpty()) {
+            return ArticlePage.empty();
+        }
+        var found = jdbi.withHandle(h -> store.search(h, key.get(), searchLanguage, query.get(), paging.limit(),
+                paging.offset()));
+        var snippets = found.snippets().stream().map(s -> JsonText.members("snippet", Search.html(s))).toList();
+        return new ArticlePage(views(found.ids(), viewer, snippets::get), found.total());
+    }
+
+    /**
+     * Makes {@code language} (a PostgreSQL text-search configuration: english, simple...) the search's, re-indexing
+     * every article when it was another; returns how many it re-indexed.
+     */
+    public OptionalLong useSearchLanguage(String language) {
+        if (!jdbi.withHandle(h -> store.searchLanguageExists(h, language))) {
+            throw new IllegalArgumentException("PostgreSQL has no text-search configuration '" + language
+                    + "' (SEARCH_LANGUAGE; select cfgname from pg_ts_config lists them)");
+        }
+        var reindexed = jdbi.inTransaction(h -> store.useSearchLanguage(h, language));
+        searchLanguage = language;
+        return reindexed;
+    }
+
+    /** The list a filter names; empty when it names an account that does not exist (nothing it wrote or favorited). */
+    private Optional<Listing.Key> key(ArticleFilter filter) {
         Optional<Long> author = filter.author().map(profiles::idOf).orElse(Optional.empty());
         Optional<Long> favoritedBy = filter.favoritedBy().map(profiles::idOf).orElse(Optional.empty());
         if (filter.author().isPresent() && author.isEmpty() || filter.favoritedBy().isPresent() && favoritedBy.isEmpty()) {
-            return new ArticlePage(List.of(), 0); // no such account: nothing it wrote or favorited
+            return Optional.empty();
         }
-        var key = new Listing.Key(filter.tag().orElse(null), author.orElse(null), favoritedBy.orElse(null), null);
-        return page(key, paging, viewer);
+        return Optional.of(new Listing.Key(filter.tag().orElse(null), author.orElse(null), favoritedBy.orElse(null),
+                null));
     }
 
     public ArticlePage feed(long viewer, Paging paging) {
@@ -96,7 +136,7 @@ public final class Articles {
         feed.publish(new ArticleChange(ArticleChange.Kind.CREATED, summary.id(), authorId, created.createdAt(),
                 Set.copyOf(valid.tagList()), Set.of()));
         var author = profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone);
-        return summary.as(Article.bodyMember(valid.body()), false, author);
+        return summary.as(Article.bodyMember(valid.body()), null, false, author);
     }
 
     public Article update(long callerId, String slug, ArticleDraft changes) {
@@ -194,6 +234,11 @@ public final class Articles {
 
     /** The list form (no body) of each article of {@code ids} that still exists, in that order. */
     private List<Article> views(long[] ids, Long viewer) {
+        return views(ids, viewer, k -> null);
+    }
+
+    /** The same, the article at {@code ids[k]} with {@code snippets.apply(k)} (null: none). */
+    private List<Article> views(long[] ids, Long viewer, IntFunction<JsonText> snippets) {
         if (ids.length == 0) {
             return List.of();
         }
@@ -203,11 +248,11 @@ public final class Articles {
                 summaries.values().stream().map(Summary::authorId).collect(Collectors.toSet()), viewer);
         Set<Long> favorited = favoritedBy(viewer);
         var views = new ArrayList<Article>(ids.length);
-        for (long id : ids) {
-            var summary = summaries.get(id);
+        for (int k = 0; k < ids.length; k++) {
+            var summary = summaries.get(ids[k]);
             var author = summary == null ? null : authors.get(summary.authorId());
             if (author != null) {
-                views.add(summary.as(null, favorited.contains(id), author));
+                views.add(summary.as(null, snippets.apply(k), favorited.contains(ids[k]), author));
             }
         }
         return views;
@@ -221,7 +266,7 @@ public final class Articles {
         if (body == null || author.isEmpty()) {
             throw notFound();
         }
-        return summary.as(body, favoritedBy(viewer).contains(id), author.get());
+        return summary.as(body, null, favoritedBy(viewer).contains(id), author.get());
     }
 
     private Set<Long> favoritedBy(Long viewer) {

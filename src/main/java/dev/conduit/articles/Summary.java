@@ -9,8 +9,8 @@ import dev.conduit.profiles.Profile;
  * @param json slug, title, description, tagList, createdAt and updatedAt: an open JSON object
  */
 record Summary(long id, long authorId, int favoritesCount, JsonText json) {
-    Article as(JsonText body, boolean favorited, Profile author) {
-        return new Article(json, body, favorited, favoritesCount, author);
+    Article as(JsonText body, JsonText snippet, boolean favorited, Profile author) {
+        return new Article(json, body, snippet, favorited, favoritesCount, author);
     }
 
     Summary withFavoritesCount(int count) {

@@ -43,10 +43,11 @@ public final class PageRoutes implements ErrorPages {
 
     void home(ServerRequest req, ServerResponse res) {
         var visit = visit(req, res);
+        Optional<String> query = Params.query(req, "q");
         Optional<String> tag = Params.query(req, "tag");
         boolean feed = visit.signedIn() && tag.isEmpty() && Params.query(req, "feed").isPresent();
-        String tab = tag.isPresent() ? "tag" : feed ? "feed" : "global";
-        send(req, res, visit, Status.OK_200, site.home(visit, tab, tag.orElse(null), page(req)));
+        String tab = query.isPresent() ? "search" : tag.isPresent() ? "tag" : feed ? "feed" : "global";
+        send(req, res, visit, Status.OK_200, site.home(visit, tab, tag.orElse(null), query.orElse(null), page(req)));
     }
 
     void login(ServerRequest req, ServerResponse res) {

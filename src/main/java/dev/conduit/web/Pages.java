@@ -102,7 +102,8 @@ public final class Pages {
         }
     }
 
-    public record Home(Layout layout, String tab, String tag, List<Views.Article> articles, Pagination pagination,
+    public record Home(Layout layout, String tab, String tag, String query, List<Views.Article> articles,
+                       Pagination pagination,
                        List<String> tags, String self) {
     }
 
@@ -173,6 +174,10 @@ public final class Pages {
     }
 
     /** The home page's link for {@code tag}. */
+    public static String searchLink(String query) {
+        return "/?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+    }
+
     public static String tagLink(String tag) {
         return "/?tag=" + URLEncoder.encode(tag, StandardCharsets.UTF_8);
     }

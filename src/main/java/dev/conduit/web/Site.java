@@ -51,23 +51,28 @@ public final class Site {
         return views.article(article).slug();
     }
 
-    /** {@code tab}: "feed" (the signed-in visitor's), "tag" (with {@code tag}) or "global". */
-    byte[] home(Visit visit, String tab, String tag, int page) {
+    /**
+     * {@code tab}: "feed" (the signed-in visitor's), "tag" (with {@code tag}), "search" (for {@code query}) or
+     * "global".
+     */
+    byte[] home(Visit visit, String tab, String tag, String query, int page) {
         var paging = paging(page);
+        var any = new ArticleFilter(Optional.empty(), Optional.empty(), Optional.empty());
         var found = switch (tab) {
             case "feed" -> articles.feed(visit.userId(), paging);
             case "tag" -> articles.list(new ArticleFilter(Optional.of(tag), Optional.empty(), Optional.empty()),
                     paging, visit.userId());
-            default -> articles.list(new ArticleFilter(Optional.empty(), Optional.empty(), Optional.empty()),
-                    paging, visit.userId());
+            case "search" -> articles.search(query, any, paging, visit.userId());
+            default -> articles.list(any, paging, visit.userId());
         };
         String base = switch (tab) {
             case "feed" -> "/?feed=yours";
             case "tag" -> Pages.tagLink(tag);
+            case "search" -> Pages.searchLink(query);
             default -> "/";
         };
         var tags = articles.tags();
-        return Pages.render(new Pages.Home(layout(visit, "Home — Conduit", "home"), tab, tag,
+        return Pages.render(new Pages.Home(layout(visit, "Home — Conduit", "home"), tab, tag, query,
                 views.articles(found.articles()), Pages.Pagination.of(found.articlesCount(), page, base),
                 tags.subList(0, Math.min(TAGS_SHOWN, tags.size())), Pages.withPage(base, page)));
     }

@@ -31,8 +31,9 @@ public final class Views {
     }
 
     /** An article, without its body (a page that shows it reads it apart: {@link #body}). */
+    /** {@code snippet}: in search results, where the words matched (HTML: escaped text, {@code <mark>}s); else null. */
     public record Article(String slug, String title, String description, List<String> tagList, String createdAt,
-                          String updatedAt, boolean favorited, int favoritesCount, Author author) {
+                          String updatedAt, boolean favorited, int favoritesCount, Author author, String snippet) {
         public String date() {
             return Views.date(createdAt);
         }
@@ -60,6 +61,9 @@ public final class Views {
     private record Body(String body) {
     }
 
+    private record Snippet(String snippet) {
+    }
+
     // keyed by the rendered piece itself (identity, weakly): an edit renders a new piece, the old one is forgotten
     private final Cache<JsonText, Stored> stored = pieces();
     private final Cache<JsonText, Card> cards = pieces();
@@ -67,8 +71,9 @@ public final class Views {
 
     Article article(dev.conduit.articles.Article article) {
         var fields = read(stored, article.summary(), Stored.class);
+        String snippet = article.snippet() == null ? null : member(article.snippet(), Snippet.class).snippet();
         return new Article(fields.slug(), fields.title(), fields.description(), fields.tagList(), fields.createdAt(),
-                fields.updatedAt(), article.favorited(), article.favoritesCount(), author(article.author()));
+                fields.updatedAt(), article.favorited(), article.favoritesCount(), author(article.author()), snippet);
     }
 
     List<Article> articles(List<dev.conduit.articles.Article> articles) {
@@ -90,8 +95,12 @@ public final class Views {
 
     /** The article's body (read each time: long, and wanted only where it is shown or edited). */
     static String body(dev.conduit.articles.Article article) {
-        // the body is kept as the member ,"body":"..." that an answer adds to the article's object
-        return parse("{" + article.body().toString().substring(1) + "}", Body.class).body();
+        return member(article.body(), Body.class).body();
+    }
+
+    /** A member as an answer adds it to the article's object ({@code ,"body":"..."}), read as {@code type}. */
+    private static <T> T member(JsonText member, Class<T> type) {
+        return parse("{" + member.toString().substring(1) + "}", type);
     }
 
     /** {@code piece}, an object left open ({@code {"a":1,"b":2}} without its brace), read as {@code type}. */

@@ -40,6 +40,33 @@ class SitePagesTest {
     }
 
     @Test
+    void theSearchBoxFindsArticlesAndShowsWhereTheWordsMatched() {
+        var api = TestServer.api();
+        String word = "zqsite" + Long.toString(System.nanoTime(), 36).replaceAll("[0-9]", "x");
+        var author = api.register("web");
+        var created = api.post("/articles", Api.wrap("article", "title", "Found by search", "description", "d",
+                "body", "Before <em>" + word + "</em> after.", "tagList", List.of()), author.token());
+        assertThat(created.status()).isEqualTo(201);
+        var anonymous = new Visitor();
+
+        var form = anonymous.get("/").html().select("form[role=search]");
+        assertThat(form.attr("action")).isEqualTo("/");
+        assertThat(form.select("input[type=search]").attr("name")).isEqualTo("q");
+
+        var results = anonymous.get("/?q=" + word);
+        assertThat(results.status()).isEqualTo(200);
+        assertThat(results.html().select(".article-preview h1").eachText()).containsExactly("Found by search");
+        assertThat(results.html().select(".feed-toggle .nav-link.active").text()).isEqualTo(word);
+        assertThat(results.html().select("input[type=search]").val()).isEqualTo(word);
+        var snippet = results.html().select(".article-preview .snippet").first();
+        assertThat(snippet.select("mark").text()).isEqualTo(word);
+        assertThat(snippet.select("em")).isEmpty(); // only the marks are markup
+
+        var none = anonymous.get("/?q=" + word + "x%20" + word + "y");
+        assertThat(none.html().select(".article-preview").text()).isEqualTo("No article has all of these words.");
+    }
+
+    @Test
     void anAnonymousPageIsTheSameForEveryoneAndCarriesAnEntityTagAndItsPolicy() {
         var page = new Visitor().get("/");
         String etag = page.headers().firstValue("ETag").orElseThrow();

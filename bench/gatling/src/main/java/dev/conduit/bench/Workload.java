@@ -27,6 +27,7 @@ final class Workload {
     private final List<String> tags = new ArrayList<>();
     private final List<String> texts = new ArrayList<>();
     private final List<String> offsets = new ArrayList<>();
+    private final List<String> searches = new ArrayList<>();
     private final List<String> longSlugs = new ArrayList<>();
     /** Where the web pages are: the API's base URL without its /api. */
     private final String site;
@@ -42,6 +43,7 @@ final class Workload {
         manifest.get("texts").forEach(n -> texts.add(n.asText()));
         manifest.get("long_slugs").forEach(n -> longSlugs.add(n.asText()));
         file.get("vars").get("offsets").forEach(n -> offsets.add(n.asText()));
+        file.get("vars").get("searches").forEach(n -> searches.add(n.asText()));
     }
 
     List<Request> draw(String name) {
@@ -61,7 +63,7 @@ final class Workload {
         }
         JsonNode user = users.get(random.nextInt(users.size()));
         Map<String, String> vars = Map.of(
-                "offset", pick(offsets), "slug", pick(slugs), "long_slug", pick(longSlugs), "tag", pick(tags),
+                "offset", pick(offsets), "search", pick(searches), "slug", pick(slugs), "long_slug", pick(longSlugs), "tag", pick(tags),
                 "text", pick(texts),
                 "email", user.get("email").asText(), "password", user.get("password").asText(),
                 "title", "Bench article " + System.currentTimeMillis() + "-" + COUNTER.incrementAndGet() + "-"
