@@ -2,13 +2,10 @@
 -- words are in two vectors, search_text (title, description, body), set by a trigger whenever they change, and
 -- search_tags (its tags), set after its tags change. Searches match and rank their concatenation, which the GIN
 -- index holds. Two parts, so that tagging an article does not parse its body (up to 100,000 characters) again.
--- Weights: title and tags A, description B, body D. The text-search configuration (stemming, stop words) is
--- search_settings.language; start-up sets it from SEARCH_LANGUAGE and re-indexes when it changed.
-create table search_settings (
-    only_row boolean  primary key default true check (only_row),
-    language regconfig not null default 'english'
-);
-insert into search_settings default values;
+-- Weights: title and tags A, description B, body D. The text-search configuration (stemming, stop words) is what
+-- search_language() returns; start-up redefines it from SEARCH_LANGUAGE and re-indexes when it changed. A function,
+-- not a row: part of the schema, so a backup restored elsewhere is indexed in that database's language.
+create function search_language() returns regconfig language sql stable as $$ select cast('english' as regconfig) $$;
 
 -- a constant default: no table rewrite; reindex_article_search() below fills them in
 alter table articles
@@ -35,8 +32,7 @@ begin
             is not distinct from (old.title, old.description, old.body) then
         return new;
     end if;
-    new.search_text := article_text_vector((select language from search_settings), new.title, new.description,
-                                           new.body);
+    new.search_text := article_text_vector(search_language(), new.title, new.description, new.body);
     return new;
 end
 $$;
@@ -48,7 +44,7 @@ create trigger articles_search_text before insert or update of title, descriptio
 create function article_tags_search() returns trigger language plpgsql as $$
 begin
     update articles a
-    set search_tags = article_tags_vector((select language from search_settings), a.id)
+    set search_tags = article_tags_vector(search_language(), a.id)
     where a.id in (select distinct c.article_id from changed c);
     return null;
 end
@@ -63,9 +59,8 @@ create trigger article_tags_deleted_search after delete on article_tags
 create function reindex_article_search() returns bigint language sql as $$
     with updated as (
         update articles a
-        set search_text = article_text_vector(s.language, a.title, a.description, a.body),
-            search_tags = article_tags_vector(s.language, a.id)
-        from search_settings s
+        set search_text = article_text_vector(search_language(), a.title, a.description, a.body),
+            search_tags = article_tags_vector(search_language(), a.id)
         returning 1)
     select count(*) from updated
 $$;

@@ -165,16 +165,21 @@ final class ArticleStore {
     }
 
     /**
-     * Makes {@code language} the configuration of the search vectors; when it was another, re-indexes every article
-     * (in the caller's transaction) and returns how many.
+     * Makes {@code language} (a configuration that exists: {@link #searchLanguageExists}) the one the search vectors
+     * are made in; when it was another, re-indexes every article (in the caller's transaction) and returns how many.
      */
     OptionalLong useSearchLanguage(Handle h, String language) {
-        int changed = h.createUpdate("update search_settings set language = cast(:language as regconfig) "
-                        + "where language <> cast(:language as regconfig)")
-                .bind("language", language)
-                .execute();
-        return changed == 0 ? OptionalLong.empty()
-                : OptionalLong.of(h.createQuery("select reindex_article_search()").mapTo(Long.class).one());
+        String current = h.createQuery("select cast(search_language() as text)").mapTo(String.class).one();
+        if (current.equals(language)) {
+            return OptionalLong.empty();
+        }
+        // DDL takes no parameters: the name is one pg_ts_config lists, and Config lets only [a-z0-9_] through
+        if (!language.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a text-search configuration name: " + language);
+        }
+        h.execute("create or replace function search_language() returns regconfig language sql stable as "
+                + "$$ select cast('" + language + "' as regconfig) $$");
+        return OptionalLong.of(h.createQuery("select reindex_article_search()").mapTo(Long.class).one());
     }
 
     /** A page of the list beyond what a {@link Listing} holds. */
