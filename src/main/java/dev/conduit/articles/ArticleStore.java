@@ -121,14 +121,20 @@ final class ArticleStore {
     }
 
     /**
-     * The page of articles that match {@code query} (a {@code to_tsquery} text) and {@code key}'s filters, ranked
+     * The page of articles that have {@code query}'s words and meet {@code key}'s filters, ranked
      * by relevance (then newest first), each with a snippet of its body where the words matched, between
      * {@link Search#MARK_START} and {@link Search#MARK_END}. The vectors searched are the database's (V7).
      */
-    Found search(Handle h, Listing.Key key, String language, String query, int limit, int offset) {
+    Found search(Handle h, Listing.Key key, String language, Search.Query query, int limit, int offset) {
         var criteria = Criteria.of(key);
+        // the last word as a prefix both stemmed and as typed: stemming a word cut short can change its end
+        // ("rally" -> "ralli"), and then the stemmed prefix no longer begins the stemmed whole word ("rallying")
         return criteria.bind(h.createQuery("""
-                        with q as (select to_tsquery(cast(:language as regconfig), :query) as query),
+                        with q as (
+                            select case when :words = '' then t.last
+                                        else to_tsquery(cast(:language as regconfig), :words) && t.last end as query
+                            from (select to_tsquery(cast(:language as regconfig), :last || ':*')
+                                         || to_tsquery('simple', :last || ':*') as last) t),
                         matches as (
                             select a.id, a.created_at, ts_rank_cd(a.search_text || a.search_tags, q.query) as rank
                             from articles a cross join q
@@ -146,7 +152,8 @@ final class ArticleStore {
                                      order by p.rank desc, p.created_at desc, p.id desc) as snippets
                         """.formatted(criteria.and())))
                 .bind("language", language)
-                .bind("query", query)
+                .bind("words", query.words())
+                .bind("last", query.last())
                 .bind("limit", limit)
                 .bind("offset", offset)
                 .bind("marks", Search.MARK_START + Search.MARK_END)

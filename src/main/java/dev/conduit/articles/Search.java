@@ -24,13 +24,23 @@ final class Search {
     private Search() {
     }
 
-    /** The {@code to_tsquery} text of what was typed; empty when it has no word (it then matches nothing). */
-    static Optional<String> query(String typed) {
+    /**
+     * What was typed: the words but the last, as a {@code to_tsquery} text ("a & b"; empty when there is one word),
+     * and the last word, matched as a prefix.
+     */
+    record Query(String words, String last) {
+    }
+
+    /** The query of what was typed; empty when it has no word (it then matches nothing). */
+    static Optional<Query> query(String typed) {
         if (typed.length() > MAX_LENGTH) {
             throw new Failure.Invalid("q", "must be at most " + MAX_LENGTH + " characters");
         }
         var words = WORD.matcher(typed).results().map(MatchResult::group).limit(MAX_WORDS).toList();
-        return words.isEmpty() ? Optional.empty() : Optional.of(String.join(" & ", words) + ":*");
+        if (words.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Query(String.join(" & ", words.subList(0, words.size() - 1)), words.getLast()));
     }
 
     /** A snippet as HTML: its text escaped, each match in {@code <mark>}. */

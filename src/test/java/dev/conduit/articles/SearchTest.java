@@ -39,11 +39,15 @@ class SearchTest {
     @Test
     void everyWordMustMatchTheLastAlsoAsAPrefixAndWordsAreStemmed() {
         String word = word();
+        // a prefix that ends in "y" stems to one ending in "i", which no longer begins the stemmed whole word
+        String withY = word.substring(0, 5) + "y" + word.substring(6);
         var author = api.register("search");
-        String slug = create(author, word + " publishing", "d", "Virtual threads, blocking code.", List.of());
+        String slug = create(author, word + " " + withY + " publishing", "d", "Virtual threads, blocking code.",
+                List.of());
 
         assertThat(slugs(api.get("/articles?q=" + word + "%20virt"))).containsExactly(slug);
         assertThat(slugs(api.get("/articles?q=" + word.substring(0, 6)))).contains(slug);
+        assertThat(slugs(api.get("/articles?q=" + withY.substring(0, 6)))).contains(slug);
         assertThat(slugs(api.get("/articles?q=" + word + "%20published"))).containsExactly(slug);
         assertThat(slugs(api.get("/articles?q=" + word + "-virtual,%20THREADS!"))).containsExactly(slug);
         assertThat(api.get("/articles?q=" + word + "%20" + word()).at("/articlesCount").asInt()).isZero();
