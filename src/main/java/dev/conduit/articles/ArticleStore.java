@@ -125,15 +125,15 @@ final class ArticleStore {
      * by relevance (then newest first), each with a snippet of its body where the words matched, between
      * {@link Search#MARK_START} and {@link Search#MARK_END}. The vectors searched are the database's (V7).
      */
-    Found search(Handle h, Listing.Key key, String language, Search.Query query, int limit, int offset) {
+    Found search(Handle h, Listing.Key key, Search.Query query, int limit, int offset) {
         var criteria = Criteria.of(key);
         // the last word as a prefix both stemmed and as typed: stemming a word cut short can change its end
         // ("rally" -> "ralli"), and then the stemmed prefix no longer begins the stemmed whole word ("rallying")
         return criteria.bind(h.createQuery("""
                         with q as (
                             select case when :words = '' then t.last
-                                        else to_tsquery(cast(:language as regconfig), :words) && t.last end as query
-                            from (select to_tsquery(cast(:language as regconfig), :last || ':*')
+                                        else to_tsquery(search_language(), :words) && t.last end as query
+                            from (select to_tsquery(search_language(), :last || ':*')
                                          || to_tsquery('simple', :last || ':*') as last) t),
                         matches as (
                             select a.id, a.created_at, ts_rank_cd(a.search_text || a.search_tags, q.query) as rank
@@ -146,12 +146,11 @@ final class ArticleStore {
                         select (select count(*) from matches) as total,
                                array(select p.id from page p order by p.rank desc, p.created_at desc, p.id desc)
                                    as ids,
-                               array(select ts_headline(cast(:language as regconfig),
+                               array(select ts_headline(search_language(),
                                                         translate(a.body, :marks, ''), q.query, :headline)
                                      from page p join articles a on a.id = p.id cross join q
                                      order by p.rank desc, p.created_at desc, p.id desc) as snippets
                         """.formatted(criteria.and())))
-                .bind("language", language)
                 .bind("words", query.words())
                 .bind("last", query.last())
                 .bind("limit", limit)

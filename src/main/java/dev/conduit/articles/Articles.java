@@ -40,8 +40,6 @@ public final class Articles {
     private final Profiles profiles;
     private final ChangeFeed feed;
     private final WriteOrder order = new WriteOrder();
-    /** The text-search configuration of the search vectors ({@link #useSearchLanguage}). */
-    private volatile String searchLanguage = "english";
 
     public Articles(Jdbi jdbi, Profiles profiles, ChangeFeed feed, CacheBudget budget) {
         this.jdbi = jdbi;
@@ -65,7 +63,7 @@ public final class Articles {
         if (query.isEmpty() || key.isEmpty()) {
             return ArticlePage.empty();
         }
-        var found = jdbi.withHandle(h -> store.search(h, key.get(), searchLanguage, query.get(), paging.limit(),
+        var found = jdbi.withHandle(h -> store.search(h, key.get(), query.get(), paging.limit(),
                 paging.offset()));
         var snippets = found.snippets().stream().map(s -> JsonText.members("snippet", Search.html(s))).toList();
         return new ArticlePage(views(found.ids(), viewer, snippets::get), found.total());
@@ -80,9 +78,7 @@ public final class Articles {
             throw new IllegalArgumentException("PostgreSQL has no text-search configuration '" + language
                     + "' (SEARCH_LANGUAGE; select cfgname from pg_ts_config lists them)");
         }
-        var reindexed = jdbi.inTransaction(h -> store.useSearchLanguage(h, language));
-        searchLanguage = language;
-        return reindexed;
+        return jdbi.inTransaction(h -> store.useSearchLanguage(h, language));
     }
 
     /** The list a filter names; empty when it names an account that does not exist (nothing it wrote or favorited). */

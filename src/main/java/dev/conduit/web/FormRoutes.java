@@ -20,9 +20,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 
 /**
  * The site's forms ({@code POST}): each checks its token (bound to the browser's session or visitor cookie), takes
@@ -221,10 +221,8 @@ public final class FormRoutes {
 
     /** A new session for the browser; one it still held (signed in again, as someone else) is signed out. */
     private void startSession(ServerRequest req, ServerResponse res, String apiToken) {
-        var previous = pages.sessionVisit(req);
-        if (previous.signedIn()) {
-            visitors.sessions().close(previous.session());
-        }
+        var sessions = visitors.sessions();
+        sessions.signedIn(Html.cookie(req, Visitors.SESSION_COOKIE).orElse(null)).ifPresent(sessions::close);
         setSessionCookie(req, res, visitors.sessions().open(apiToken));
         Html.redirect(res, "/");
     }

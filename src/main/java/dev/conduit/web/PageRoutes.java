@@ -160,7 +160,7 @@ public final class PageRoutes implements ErrorPages {
     }
 
     /** The visit of the browser that sent {@code req}, from its session cookie, which is left as it is. */
-    Visit sessionVisit(ServerRequest req) {
+    private Visit sessionVisit(ServerRequest req) {
         return visitors.of(Html.cookie(req, Visitors.SESSION_COOKIE).orElse(null));
     }
 

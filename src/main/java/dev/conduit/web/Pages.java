@@ -173,11 +173,12 @@ public final class Pages {
         return render(out -> JteatomGenerated.render(out, null, feed));
     }
 
-    /** The home page's link for {@code tag}. */
+    /** The home page's link for the search {@code query}. */
     public static String searchLink(String query) {
         return "/?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
     }
 
+    /** The home page's link for {@code tag}. */
     public static String tagLink(String tag) {
         return "/?tag=" + URLEncoder.encode(tag, StandardCharsets.UTF_8);
     }

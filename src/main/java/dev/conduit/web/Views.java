@@ -30,8 +30,10 @@ public final class Views {
         }
     }
 
-    /** An article, without its body (a page that shows it reads it apart: {@link #body}). */
-    /** {@code snippet}: in search results, where the words matched (HTML: escaped text, {@code <mark>}s); else null. */
+    /**
+     * An article, without its body (a page that shows it reads it apart: {@link #body}); {@code snippet}: in search
+     * results, where the words matched (HTML: escaped text, {@code <mark>}s), else null.
+     */
     public record Article(String slug, String title, String description, List<String> tagList, String createdAt,
                           String updatedAt, boolean favorited, int favoritesCount, Author author, String snippet) {
         public String date() {

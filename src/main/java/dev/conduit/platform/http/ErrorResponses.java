@@ -121,7 +121,6 @@ public final class ErrorResponses {
         return Map.of("request", List.of(reason));
     }
 
-
     /** One warning per interval at most, counting the rest: an outage fails every request, not one. */
     private static final class Warnings {
         private static final long INTERVAL_NANOS = 10_000_000_000L;
