@@ -7,6 +7,7 @@ import dev.conduit.platform.http.Html;
 import dev.conduit.platform.http.Params;
 import dev.conduit.web.Pages.Errors;
 import dev.conduit.web.Visitors.Visit;
+import gg.jte.output.Utf8ByteOutput;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -108,7 +109,7 @@ public final class PageRoutes implements ErrorPages {
     void atom(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CONTENT_TYPE, "application/atom+xml; charset=utf-8")
                 .header(HeaderNames.CACHE_CONTROL, "public, max-age=60")
-                .send(site.atom(siteUrl(req)));
+                .send(site.atom(siteUrl(req)).toByteArray());
     }
 
     void asset(ServerRequest req, ServerResponse res) {
@@ -144,7 +145,8 @@ public final class PageRoutes implements ErrorPages {
     }
 
     private byte[] errorPage(Visit visit, Status status, Map<String, List<String>> errors) {
-        return site.error(visit, status.code() + " " + status.reasonPhrase(), ErrorMessages.of(status.code(), errors));
+        return site.error(visit, status.code() + " " + status.reasonPhrase(), ErrorMessages.of(status.code(), errors))
+                .toByteArray();
     }
 
     /**
@@ -173,8 +175,8 @@ public final class PageRoutes implements ErrorPages {
     }
 
     /** A page: shared caches and entity tags only where it is the same for every anonymous visitor. */
-    static void send(ServerRequest req, ServerResponse res, Visit visit, Status status, byte[] html) {
-        Html.page(req, res, status, html, !visit.signedIn() && visit.csrf() == null);
+    static void send(ServerRequest req, ServerResponse res, Visit visit, Status status, Utf8ByteOutput html) {
+        Html.page(req, res, status, html::writeTo, !visit.signedIn() && visit.csrf() == null);
     }
 
     /** Where this site is (SITE_URL, or as the browser reached it): for links that leave the page (feed, OpenGraph). */

@@ -141,35 +141,35 @@ public final class Pages {
         }
     }
 
-    static byte[] render(Home page) {
+    static Utf8ByteOutput render(Home page) {
         return render(out -> JtehomeGenerated.render(out, null, page));
     }
 
-    static byte[] render(SignIn page) {
+    static Utf8ByteOutput render(SignIn page) {
         return render(out -> JteauthGenerated.render(out, null, page));
     }
 
-    static byte[] render(Settings page) {
+    static Utf8ByteOutput render(Settings page) {
         return render(out -> JtesettingsGenerated.render(out, null, page));
     }
 
-    static byte[] render(Editor page) {
+    static Utf8ByteOutput render(Editor page) {
         return render(out -> JteeditorGenerated.render(out, null, page));
     }
 
-    static byte[] render(ArticlePage page) {
+    static Utf8ByteOutput render(ArticlePage page) {
         return render(out -> JtearticleGenerated.render(out, null, page));
     }
 
-    static byte[] render(ProfilePage page) {
+    static Utf8ByteOutput render(ProfilePage page) {
         return render(out -> JteprofileGenerated.render(out, null, page));
     }
 
-    static byte[] render(ErrorPage page) {
+    static Utf8ByteOutput render(ErrorPage page) {
         return render(out -> JteerrorGenerated.render(out, null, page));
     }
 
-    static byte[] render(Atom feed) {
+    static Utf8ByteOutput render(Atom feed) {
         return render(out -> JteatomGenerated.render(out, null, feed));
     }
 
@@ -190,9 +190,13 @@ public final class Pages {
         return base + (base.contains("?") ? "&" : "?") + "page=" + page;
     }
 
-    private static byte[] render(Consumer<OwaspHtmlTemplateOutput> template) {
+    /**
+     * The page, in the pieces jte renders it to (its static parts and an article's markdown are the arrays they
+     * already are), to be written out once into the answer's buffer ({@code writeTo}), not joined into an array.
+     */
+    private static Utf8ByteOutput render(Consumer<OwaspHtmlTemplateOutput> template) {
         var rendered = new Utf8ByteOutput();
         template.accept(new OwaspHtmlTemplateOutput(rendered));
-        return rendered.toByteArray();
+        return rendered;
     }
 }

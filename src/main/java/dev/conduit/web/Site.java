@@ -10,12 +10,13 @@ import dev.conduit.users.Users;
 import dev.conduit.web.Pages.Errors;
 import dev.conduit.web.Pages.Layout;
 import dev.conduit.web.Visitors.Visit;
+import gg.jte.output.Utf8ByteOutput;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The pages, built from the same logic the API calls (no second path to the data) and rendered to HTML: each
- * method reads what its page shows, as the visitor may see it, and renders it.
+ * method reads what its page shows, as the visitor may see it, and renders it (into pieces: {@link Pages#render}).
  */
 public final class Site {
     /** The popular tags the home page lists. */
@@ -55,7 +56,7 @@ public final class Site {
      * {@code tab}: "feed" (the signed-in visitor's), "tag" (with {@code tag}), "search" (for {@code query}) or
      * "global".
      */
-    byte[] home(Visit visit, String tab, String tag, String query, int page) {
+    Utf8ByteOutput home(Visit visit, String tab, String tag, String query, int page) {
         var paging = paging(page);
         var any = new ArticleFilter(Optional.empty(), Optional.empty(), Optional.empty());
         var found = switch (tab) {
@@ -77,25 +78,25 @@ public final class Site {
                 tags.subList(0, Math.min(TAGS_SHOWN, tags.size())), Pages.withPage(base, page)));
     }
 
-    byte[] signIn(Visit visit, boolean register, Errors errors, String username, String email) {
+    Utf8ByteOutput signIn(Visit visit, boolean register, Errors errors, String username, String email) {
         return Pages.render(new Pages.SignIn(layout(visit, register ? "Sign up — Conduit" : "Sign in — Conduit",
                 register ? "register" : "login"), register, errors, username, email));
     }
 
     /** The settings form as stored now. */
-    byte[] settings(Visit visit) {
+    Utf8ByteOutput settings(Visit visit) {
         var user = users.current(visit.userId(), "");
         return settings(visit, Errors.NONE, user.image(), user.username(), user.bio(), user.email());
     }
 
     /** The settings form as sent, with its problems. */
-    byte[] settings(Visit visit, Errors errors, String image, String username, String bio, String email) {
+    Utf8ByteOutput settings(Visit visit, Errors errors, String image, String username, String bio, String email) {
         return Pages.render(new Pages.Settings(layout(visit, "Settings — Conduit", "settings"), errors, image,
                 username, bio, email));
     }
 
     /** The editor for article {@code slug} as stored (null: a new, empty one); only its author may edit it. */
-    byte[] editor(Visit visit, String slug) {
+    Utf8ByteOutput editor(Visit visit, String slug) {
         if (slug == null) {
             return editor(visit, null, Errors.NONE, "", "", "", "");
         }
@@ -109,14 +110,14 @@ public final class Site {
     }
 
     /** The editor as sent, with its problems. */
-    byte[] editor(Visit visit, String slug, Errors errors, String title, String description, String body,
+    Utf8ByteOutput editor(Visit visit, String slug, Errors errors, String title, String description, String body,
                   String tags) {
         return Pages.render(new Pages.Editor(layout(visit, slug == null ? "New article — Conduit"
                 : "Edit article — Conduit", "editor"), slug, errors, title, description, body, tags));
     }
 
     /** Article {@code slug}, its comments, and the comment form (as sent, with its problems). */
-    byte[] article(Visit visit, String slug, Errors errors, String commentDraft, String siteUrl) {
+    Utf8ByteOutput article(Visit visit, String slug, Errors errors, String commentDraft, String siteUrl) {
         var stored = articles.get(slug, visit.userId());
         var article = views.article(stored);
         var discussion = views.comments(comments.list(slug, visit.userId()));
@@ -131,7 +132,7 @@ public final class Site {
     }
 
     /** {@code username}'s articles, or ({@code favorites}) those they favorited. */
-    byte[] profile(Visit visit, String username, boolean favorites, int page) {
+    Utf8ByteOutput profile(Visit visit, String username, boolean favorites, int page) {
         var profile = views.author(profiles.get(username, visit.userId()));
         var filter = favorites
                 ? new ArticleFilter(Optional.empty(), Optional.empty(), Optional.of(profile.username()))
@@ -145,12 +146,12 @@ public final class Site {
     }
 
     /** An error page: {@code heading} (the status's name) and what went wrong. */
-    byte[] error(Visit visit, String heading, String message) {
+    Utf8ByteOutput error(Visit visit, String heading, String message) {
         return Pages.render(new Pages.ErrorPage(layout(visit, heading + " — Conduit", ""), heading, message));
     }
 
     /** The latest articles as an Atom feed; links start with {@code siteUrl}. */
-    byte[] atom(String siteUrl) {
+    Utf8ByteOutput atom(String siteUrl) {
         var latest = articles.list(new ArticleFilter(Optional.empty(), Optional.empty(), Optional.empty()),
                 new Paging(20, 0), null);
         return Pages.render(new Pages.Atom(siteUrl, views.articles(latest.articles())));

@@ -2,16 +2,22 @@ package dev.conduit.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.conduit.Api;
 import dev.conduit.TestServer;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +69,67 @@ class EncodingsTest {
         assertThat(gunzip(gzipped.body())).isEqualTo(new String(plain.body(), StandardCharsets.UTF_8));
         assertThat(gzipped.headers().firstValue("ETag")).isNotEqualTo(plain.headers().firstValue("ETag"));
         assertThat(get("/tags", "Accept-Encoding", "gzip").headers().firstValue("Content-Encoding")).isEmpty();
+    }
+
+    @Test
+    void longAnswersArriveWholeAndLeaveTheirConnectionReadyForTheNext() throws Exception {
+        // over 32 KB, an answer is written straight from a buffer after the headers (Encodings.sendLong)
+        var author = api.register("long");
+        String body = "Naïve café — ünïcödé 😀 and plain words. ".repeat(2_000);
+        var created = api.post("/articles", Api.wrap("article", "title", Api.unique("Long"), "description", "long",
+                "body", body, "tagList", List.of()), author.token());
+        assertThat(created.status()).isEqualTo(201);
+        String slug = created.text("/article/slug");
+
+        var json = twiceOnOneConnection("/api/articles/" + slug);
+        assertThat(json.getFirst().length()).isGreaterThan(64 * 1024);
+        assertThat(new ObjectMapper().readTree(json.getFirst()).at("/article/body").asText()).isEqualTo(body);
+        assertThat(json.getLast()).isEqualTo(json.getFirst());
+
+        var page = twiceOnOneConnection("/article/" + slug);
+        assertThat(page.getFirst()).contains("and plain words.");
+        assertThat(page.getFirst().strip()).endsWith("</html>");
+        assertThat(page.getLast()).isEqualTo(page.getFirst());
+    }
+
+    /**
+     * Two GETs of {@code path} on one keep-alive connection, each answer read by its Content-Length: the next answer
+     * must begin right after it (a byte too many shifts it, and its status line no longer reads).
+     */
+    private static List<String> twiceOnOneConnection(String path) throws IOException {
+        try (var socket = new Socket("127.0.0.1", TestServer.app().port())) {
+            socket.setSoTimeout(10_000);
+            var in = new BufferedInputStream(socket.getInputStream());
+            var bodies = new ArrayList<String>();
+            for (int i = 0; i < 2; i++) {
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                assertThat(line(in)).isEqualTo("HTTP/1.1 200 OK");
+                int length = -1;
+                for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                    if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(header.substring("content-length:".length()).strip());
+                    }
+                }
+                byte[] answer = in.readNBytes(length);
+                assertThat(answer).hasSize(length);
+                bodies.add(new String(answer, StandardCharsets.UTF_8));
+            }
+            return bodies;
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        var line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("connection closed");
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
     }
 
     private static HttpResponse<byte[]> get(String path, String header, String value) throws Exception {

@@ -95,6 +95,40 @@ class SitePagesTest {
     }
 
     @Test
+    void aLongArticlesPageArrivesWholeAndTheSameGzippedAndTagged() throws Exception {
+        // sent in the pieces it was rendered to: its length is declared first, and every piece must follow
+        var author = new Visitor().signUp(Api.unique("web"));
+        String paragraph = "Crème brûlée — a paragraph of **words**, ünïcödé and 😀 included.\n\n";
+        int paragraphs = 99_000 / paragraph.length();
+        var created = author.submit("/editor", "/editor", Map.of("title", Api.unique("Long"),
+                "description", "long", "body", paragraph.repeat(paragraphs), "tags", ""));
+        assertThat(created.status()).isEqualTo(303);
+        var client = HttpClient.newHttpClient();
+        var page = HttpRequest.newBuilder(URI.create(Visitor.base() + created.location()));
+
+        var plain = client.send(page.build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().firstValueAsLong("Content-Length")).hasValue(plain.body().length);
+        String html = new String(plain.body(), StandardCharsets.UTF_8);
+        assertThat(html.strip()).endsWith("</html>");
+        var article = Jsoup.parse(html).select(".article-body p");
+        assertThat(article).hasSize(paragraphs);
+        assertThat(article.last().text()).isEqualTo("Crème brûlée — a paragraph of words, ünïcödé and 😀 included.");
+
+        var gzipped = client.send(page.copy().header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(gzipped.body())).readAllBytes())
+                .isEqualTo(plain.body());
+
+        String etag = plain.headers().firstValue("ETag").orElseThrow();
+        var again = client.send(page.copy().header("If-None-Match", etag).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+    }
+
+    @Test
     void anArticleIsWrittenInTheEditorRenderedFromMarkdownAndOnlyItsAuthorMayEditOrDeleteIt() {
         String name = Api.unique("web");
         var author = new Visitor().signUp(name);

@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.zip.Adler32;
@@ -25,6 +26,11 @@ final class Encodings {
     static final Header GZIPPED = HeaderValues.createCached(HeaderNames.CONTENT_ENCODING, "gzip");
     /** Below this, gzip's header and the CPU cost more than the bytes saved. */
     static final int COMPRESS_FROM = 1024;
+    /**
+     * From this size a body is sent as it is ({@link #sendLong}) rather than copied, at the cost of a second write
+     * to the socket: below it (a list, a page of articles) the copy costs less.
+     */
+    private static final int STREAM_FROM = 32 * 1024;
 
     private Encodings() {
     }
@@ -49,8 +55,30 @@ final class Encodings {
         res.status(status).header(contentType);
         if (gzip) {
             res.header(GZIPPED).send(gzip(body, size));
-        } else {
+        } else if (size < STREAM_FROM) {
             res.send(body, 0, size);
+        } else {
+            sendLong(res, body, size);
+        }
+    }
+
+    /**
+     * A long body, sent without Helidon's copies. Helidon copies what its first write is given behind the headers,
+     * into a buffer sized for 256 bytes of them (ours are longer, so it grows to twice the body's size); later writes
+     * of at least its 4 KB buffer go to the socket as they are, and return once written (its write queue is off). So
+     * the first write is one byte, and the rest goes out from a pooled copy of it that starts at index 0: Helidon 4.4
+     * sends {@code offset + length} bytes of a write that starts further into its array (FixedBufferData.writeTo).
+     */
+    private static void sendLong(ServerResponse res, byte[] body, int size) {
+        res.headers().contentLength(size);
+        AnswerBuffer rest = AnswerBuffer.render(out -> out.write(body, 1, size - 1));
+        try (OutputStream out = res.outputStream()) {
+            out.write(body, 0, 1);
+            out.write(rest.bytes(), 0, rest.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the client went away: Helidon closes the connection
+        } finally {
+            rest.releaseToPool();
         }
     }
 

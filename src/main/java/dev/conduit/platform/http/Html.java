@@ -9,6 +9,8 @@ import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,13 +44,35 @@ public final class Html {
     private Html() {
     }
 
+    /** A rendered page's bytes, as its renderer holds them (in pieces), written out in order. */
+    @FunctionalInterface
+    public interface Pieces {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /**
-     * A page. {@code shared}: the same for every visitor who sends no session cookie, so it carries an entity tag
-     * (a 304 when the browser holds it already); otherwise it is marked private.
+     * A page: what {@code html} writes, gathered in a pooled buffer. {@code shared}: the same for every visitor who
+     * sends no session cookie, so it carries an entity tag (a 304 when the browser holds it already); otherwise it
+     * is marked private.
      */
-    public static void page(ServerRequest req, ServerResponse res, Status status, byte[] html, boolean shared) {
+    public static void page(ServerRequest req, ServerResponse res, Status status, Pieces html, boolean shared) {
+        AnswerBuffer page = AnswerBuffer.render(html);
+        try {
+            page(req, res, status, page.bytes(), page.size(), shared);
+        } finally {
+            page.releaseToPool();
+        }
+    }
+
+    /** An error page, rendered into one array ({@link ErrorPages}). */
+    static void page(ServerRequest req, ServerResponse res, Status status, byte[] html) {
+        page(req, res, status, html, html.length, false);
+    }
+
+    private static void page(ServerRequest req, ServerResponse res, Status status, byte[] html, int size,
+                             boolean shared) {
         res.header(POLICY).header(VARY).header(shared ? REVALIDATE : PRIVATE);
-        Encodings.send(req, res, status, CONTENT_TYPE, html, html.length, shared);
+        Encodings.send(req, res, status, CONTENT_TYPE, html, size, shared);
     }
 
     /** The headers of an error page answered before routing ({@link ErrorResponses#directHandler}): kept nowhere. */

@@ -30,7 +30,7 @@ public final class Json {
      * already holds them ({@code If-None-Match}); {@code no-cache} makes browsers ask each time.
      */
     public static void send(ServerRequest req, ServerResponse res, Status status, Object body) {
-        JsonBuffer json = JsonBuffer.render(body);
+        AnswerBuffer json = AnswerBuffer.json(body);
         try {
             sendRendered(req, res, status, json.bytes(), json.size());
         } finally {

@@ -8,35 +8,46 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
- * An answer's JSON, rendered into a byte array that is used again by later answers. Jackson's
- * {@code writeValueAsBytes} gathers the output in blocks and then copies them into an array of the exact size: two
- * copies of every answer, most of what a list request allocated, and so most of what made young collections come
- * often. Buffers come from a bounded pool (Jackson's own); one that grew past {@link #KEPT_UP_TO} is not kept.
+ * An answer's body (JSON, a page), rendered into a byte array that is used again by later answers. Jackson's
+ * {@code writeValueAsBytes} gathers the output in blocks and then copies them into an array of the exact size, and
+ * jte's byte output joins its pieces into a new array: two copies of every answer, most of what a request
+ * allocated, and so most of what made young collections come often. Buffers come from a bounded pool (Jackson's
+ * own); one that grew past {@link #KEPT_UP_TO} is not kept.
  */
-final class JsonBuffer extends OutputStream implements RecyclerPool.WithPool<JsonBuffer> {
+final class AnswerBuffer extends OutputStream implements RecyclerPool.WithPool<AnswerBuffer> {
     private static final int INITIAL = 16 * 1024;
     /** A 100,000-character article body renders to about this much; larger ones are rare enough to allocate. */
     private static final int KEPT_UP_TO = 256 * 1024;
-    /** Renders run on as many carrier threads as there are cores and do not block; sends may, on a slow client. */
-    private static final RecyclerPool<JsonBuffer> POOL = new RecyclerPool.BoundedPoolBase<>(64) {
+    /**
+     * A buffer is held from its render to the end of its send: renders run on as many carrier threads as there are
+     * cores and do not block; sends may, on a slow client, and then more are made and dropped. Sixteen kept, at most
+     * 4 MB: 64 grown by long pages can hold 16 MB (a pages run's old generation: 80 MB, against 61 MB before pages
+     * were pooled).
+     */
+    private static final RecyclerPool<AnswerBuffer> POOL = new RecyclerPool.BoundedPoolBase<>(16) {
         @Override
-        public JsonBuffer createPooled() {
-            return new JsonBuffer();
+        public AnswerBuffer createPooled() {
+            return new AnswerBuffer();
         }
     };
 
     private byte[] bytes = new byte[INITIAL];
     private int size;
-    private RecyclerPool<JsonBuffer> pool;
+    private RecyclerPool<AnswerBuffer> pool;
 
-    private JsonBuffer() {
+    private AnswerBuffer() {
     }
 
     /** {@code value} as JSON, in a pooled buffer the caller gives back with {@link #releaseToPool()}. */
-    static JsonBuffer render(Object value) {
-        JsonBuffer buffer = POOL.acquireAndLinkPooled();
+    static AnswerBuffer json(Object value) {
+        return render(out -> Jackson.MAPPER.writeValue(out, value));
+    }
+
+    /** What {@code pieces} write, in a pooled buffer the caller gives back with {@link #releaseToPool()}. */
+    static AnswerBuffer render(Html.Pieces pieces) {
+        AnswerBuffer buffer = POOL.acquireAndLinkPooled();
         try {
-            Jackson.MAPPER.writeValue(buffer, value);
+            pieces.writeTo(buffer);
         } catch (IOException e) {
             buffer.releaseToPool();
             throw new UncheckedIOException(e);
@@ -75,7 +86,7 @@ final class JsonBuffer extends OutputStream implements RecyclerPool.WithPool<Jso
     }
 
     @Override
-    public JsonBuffer withPool(RecyclerPool<JsonBuffer> pool) {
+    public AnswerBuffer withPool(RecyclerPool<AnswerBuffer> pool) {
         this.pool = pool;
         return this;
     }
