@@ -159,12 +159,13 @@ def markdown(r, images):
     if r.get("gatling_errors"):
         lines += ["Gatling's failures (all steps, the unreported warm-up included):", ""]
         lines += [f"- `{e}`" for e in r["gatling_errors"]] + [""]
-    if r["writes"]:
-        lines += ["## Write latency (Gatling, fixed rate)", ""]
+    fixed = r.get("fixed_rate", r.get("writes"))  # "writes" in results before search joined them
+    if fixed:
+        lines += ["## Writes and search at a fixed rate (Gatling)", ""]
         lines += [table(["scenario", "offered /s", "achieved /s", "p50 ms", "p99 ms", "p99.9 ms", "errors", "valid"],
                         [[s["scenario"], s["offered"], s["achieved"], s["latency_ms"]["p50"], s["latency_ms"]["p99"],
                           s["latency_ms"]["p99_9"], s["errors"], "**void**: " + s["void_reason"] if s["void"] else "yes"]
-                         for s in r["writes"]]), ""]
+                         for s in fixed]), ""]
         lines += ["`favorite` is a toggle: each iteration is a POST then a DELETE, both counted.", ""]
     if r.get("pages"):
         lines += ["## Web pages (Gatling, fixed rate)", ""]

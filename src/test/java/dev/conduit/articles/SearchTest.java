@@ -37,6 +37,20 @@ class SearchTest {
     }
 
     @Test
+    void aWordDeepInALongBodyIsFoundAndRanksBelowOneInABodysOpening() {
+        // ranking reads the body's opening only (V8); matching reads all of it
+        String word = word();
+        var author = api.register("search");
+        String early = create(author, "Early", "plain", word + " first, then a little filler.", List.of());
+        String deep = create(author, "Deep", "plain", "Filler text. ".repeat(7_000) + word + ".", List.of());
+
+        var found = api.get("/articles?q=" + word);
+
+        assertThat(slugs(found)).containsExactly(early, deep);
+        assertThat(found.text("/articles/1/snippet")).contains("<mark>" + word + "</mark>");
+    }
+
+    @Test
     void everyWordMustMatchTheLastAlsoAsAPrefixAndWordsAreStemmed() {
         String word = word();
         // a prefix that ends in "y" stems to one ending in "i", which no longer begins the stemmed whole word

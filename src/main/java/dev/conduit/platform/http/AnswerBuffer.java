@@ -18,13 +18,8 @@ final class AnswerBuffer extends OutputStream implements RecyclerPool.WithPool<A
     private static final int INITIAL = 16 * 1024;
     /** A 100,000-character article body renders to about this much; larger ones are rare enough to allocate. */
     private static final int KEPT_UP_TO = 256 * 1024;
-    /**
-     * A buffer is held from its render to the end of its send: renders run on as many carrier threads as there are
-     * cores and do not block; sends may, on a slow client, and then more are made and dropped. Sixteen kept, at most
-     * 4 MB: 64 grown by long pages can hold 16 MB (a pages run's old generation: 80 MB, against 61 MB before pages
-     * were pooled).
-     */
-    private static final RecyclerPool<AnswerBuffer> POOL = new RecyclerPool.BoundedPoolBase<>(16) {
+    /** Renders run on as many carrier threads as there are cores and do not block; sends may, on a slow client. */
+    private static final RecyclerPool<AnswerBuffer> POOL = new RecyclerPool.BoundedPoolBase<>(64) {
         @Override
         public AnswerBuffer createPooled() {
             return new AnswerBuffer();
