@@ -110,6 +110,8 @@ public final class Main {
     private static final String MANAGEMENT = "management";
     /** Articles rendered from markdown, kept for the pages: a few hundred long ones. */
     private static final long MARKDOWN_CACHE_BYTES = 16L << 20;
+    /** Pages kept rendered for anonymous visitors: ~1,000 pages of articles, or ~140 of the longest articles. */
+    private static final long SHARED_PAGES_BYTES = 16L << 20;
     /** The web pages' static files: those the layout names, and what their stylesheets load. */
     private static final List<String> ASSETS = List.of("vendor/bootstrap/dist/css/bootstrap.min.css",
             "vendor/ionicons/css/ionicons.min.css", "fonts.css", "conduit.css", "conduit.js", "avatar.svg",
@@ -328,7 +330,8 @@ public final class Main {
         var idempotency = new Idempotency(new IdempotencyKeys(jdbi, config.idempotencyKeyLifetime(), jwtSecrets));
         // the web pages: the same logic, rendered as HTML; browsers sign in with a session cookie
         var views = new Views();
-        var site = new Site(users, profiles, articles, comments, views, Assets.load(ASSETS), MARKDOWN_CACHE_BYTES);
+        var site = new Site(users, profiles, articles, comments, views, Assets.load(ASSETS), changes,
+                MARKDOWN_CACHE_BYTES, SHARED_PAGES_BYTES);
         // form tokens keyed with the JWT secrets too: no per-node state
         var visitors = new Visitors(sessions, profiles, views, jwtSecrets);
         var pages = new PageRoutes(site, visitors, addresses, config.siteUrl());

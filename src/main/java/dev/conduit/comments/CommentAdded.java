@@ -1,5 +1,5 @@
 package dev.conduit.comments;
 
 /** A change: {@code comment} was written on article {@code articleId}. */
-record CommentAdded(long articleId, CommentStore.Stored comment) {
+public record CommentAdded(long articleId, CommentStore.Stored comment) {
 }

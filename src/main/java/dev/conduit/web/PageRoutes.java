@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +49,7 @@ public final class PageRoutes implements ErrorPages {
         Optional<String> tag = Params.query(req, "tag");
         boolean feed = visit.signedIn() && tag.isEmpty() && Params.query(req, "feed").isPresent();
         String tab = query.isPresent() ? "search" : tag.isPresent() ? "tag" : feed ? "feed" : "global";
-        send(req, res, visit, Status.OK_200, site.home(visit, tab, tag.orElse(null), query.orElse(null), page(req)));
+        sendPage(req, res, visit, () -> site.home(visit, tab, tag.orElse(null), query.orElse(null), page(req)));
     }
 
     void login(ServerRequest req, ServerResponse res) {
@@ -96,14 +97,12 @@ public final class PageRoutes implements ErrorPages {
 
     void article(ServerRequest req, ServerResponse res) {
         var visit = visit(req, res);
-        send(req, res, visit, Status.OK_200,
-                site.article(visit, Params.path(req, "slug"), Errors.NONE, "", siteUrl(req)));
+        sendPage(req, res, visit, () -> site.article(visit, Params.path(req, "slug"), Errors.NONE, "", siteUrl(req)));
     }
 
     void profile(ServerRequest req, ServerResponse res, boolean favorites) {
         var visit = visit(req, res);
-        send(req, res, visit, Status.OK_200,
-                site.profile(visit, Params.path(req, "username"), favorites, page(req)));
+        sendPage(req, res, visit, () -> site.profile(visit, Params.path(req, "username"), favorites, page(req)));
     }
 
     void atom(ServerRequest req, ServerResponse res) {
@@ -176,7 +175,25 @@ public final class PageRoutes implements ErrorPages {
 
     /** A page: shared caches and entity tags only where it is the same for every anonymous visitor. */
     static void send(ServerRequest req, ServerResponse res, Visit visit, Status status, Utf8ByteOutput html) {
-        Html.page(req, res, status, html::writeTo, !visit.signedIn() && visit.csrf() == null);
+        Html.page(req, res, status, html::writeTo, shared(visit));
+    }
+
+    /**
+     * A page that reads the site's content: as kept rendered ({@link Site#sharedPage}) when it is the same for every
+     * anonymous visitor, keyed by this site's origin (its links name it), path and query; rendered anew otherwise.
+     */
+    private void sendPage(ServerRequest req, ServerResponse res, Visit visit, Supplier<Utf8ByteOutput> page) {
+        if (!shared(visit)) {
+            send(req, res, visit, Status.OK_200, page.get());
+            return;
+        }
+        String key = siteUrl(req) + req.path().rawPath() + "?" + req.query().rawValue();
+        byte[] html = site.sharedPage(key, () -> page.get().toByteArray());
+        Html.page(req, res, Status.OK_200, out -> out.write(html), true);
+    }
+
+    private static boolean shared(Visit visit) {
+        return !visit.signedIn() && visit.csrf() == null;
     }
 
     /** Where this site is (SITE_URL, or as the browser reached it): for links that leave the page (feed, OpenGraph). */

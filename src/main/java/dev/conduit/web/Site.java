@@ -3,6 +3,7 @@ package dev.conduit.web;
 import dev.conduit.articles.ArticleFilter;
 import dev.conduit.articles.Articles;
 import dev.conduit.comments.Comments;
+import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Paging;
 import dev.conduit.profiles.Profiles;
@@ -13,6 +14,8 @@ import dev.conduit.web.Visitors.Visit;
 import gg.jte.output.Utf8ByteOutput;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The pages, built from the same logic the API calls (no second path to the data) and rendered to HTML: each
@@ -31,9 +34,10 @@ public final class Site {
     private final Markdown markdown;
     private final Assets assets;
     private final Views views;
+    private final SharedPages sharedPages;
 
     public Site(Users users, Profiles profiles, Articles articles, Comments comments, Views views, Assets assets,
-                long markdownCacheBytes) {
+                ChangeFeed feed, long markdownCacheBytes, long sharedPagesBytes) {
         this.views = views;
         this.users = users;
         this.profiles = profiles;
@@ -41,6 +45,12 @@ public final class Site {
         this.comments = comments;
         this.assets = assets;
         this.markdown = new Markdown(markdownCacheBytes);
+        this.sharedPages = new SharedPages(feed, sharedPagesBytes);
+    }
+
+    /** A page every anonymous visitor sees alike, as kept for {@code key}, or rendered by {@code render} now. */
+    byte[] sharedPage(String key, Supplier<byte[]> render) {
+        return sharedPages.get(key, render);
     }
 
     public Assets assets() {
@@ -166,6 +176,6 @@ public final class Site {
     }
 
     public List<dev.conduit.platform.cache.Cached<?, ?>> caches() {
-        return markdown.caches();
+        return Stream.of(markdown.caches(), sharedPages.caches()).flatMap(List::stream).toList();
     }
 }

@@ -95,6 +95,42 @@ class SitePagesTest {
     }
 
     @Test
+    void pagesKeptForAnonymousVisitorsFollowEveryChangeTheyShow() {
+        // anonymous pages are kept rendered (SharedPages): each write below must show on the very next view
+        var api = TestServer.api();
+        var author = api.register("kept");
+        var reader = api.register("kept");
+        String title = Api.unique("Kept");
+        String slug = api.createArticle(author, title, List.of("kept"));
+        String path = "/article/" + slug;
+        String profile = "/profile/" + author.username();
+        assertThat(new Visitor().get("/").html().select(".article-preview h1").eachText()).contains(title);
+        assertThat(new Visitor().get(profile).html().select(".article-preview h1").eachText()).contains(title);
+        assertThat(new Visitor().get(path).html().select(".card-text").eachText()).isEmpty();
+        assertThat(new Visitor().get(path).html().select(".article-meta .counter").eachText()).containsOnly("0");
+
+        api.comment(reader, slug, "A kept comment");
+        assertThat(new Visitor().get(path).html().select(".card-text").eachText()).containsExactly("A kept comment");
+
+        api.post("/articles/" + slug + "/favorite", null, reader.token());
+        assertThat(new Visitor().get(path).html().select(".article-meta .counter").eachText()).containsOnly("1");
+
+        String edited = Api.unique("Edited");
+        var renamed = api.put("/articles/" + slug, Api.wrap("article", "title", edited), author.token());
+        path = "/article/" + renamed.text("/article/slug");
+        assertThat(new Visitor().get(path).html().select(".banner h1").text()).isEqualTo(edited);
+        assertThat(new Visitor().get("/").html().select(".article-preview h1").eachText()).contains(edited)
+                .doesNotContain(title);
+
+        api.put("/user", Api.wrap("user", "bio", "A bio kept nowhere stale"), author.token());
+        assertThat(new Visitor().get(profile).html().text()).contains("A bio kept nowhere stale");
+
+        api.delete("/articles/" + renamed.text("/article/slug"), author.token());
+        assertThat(new Visitor().get(path).status()).isEqualTo(404);
+        assertThat(new Visitor().get(profile).html().select(".article-preview h1").eachText()).doesNotContain(edited);
+    }
+
+    @Test
     void aLongArticlesPageArrivesWholeAndTheSameGzippedAndTagged() throws Exception {
         // sent in the pieces it was rendered to: its length is declared first, and every piece must follow
         var author = new Visitor().signUp(Api.unique("web"));
