@@ -189,7 +189,7 @@ public final class PageRoutes implements ErrorPages {
         }
         String key = siteUrl(req) + req.path().rawPath() + "?" + req.query().rawValue();
         byte[] html = site.sharedPage(key, () -> page.get().toByteArray());
-        Html.page(req, res, Status.OK_200, out -> out.write(html), true);
+        Html.page(req, res, Status.OK_200, html, true);
     }
 
     private static boolean shared(Visit visit) {

@@ -110,7 +110,7 @@ public final class ErrorResponses {
     private static void send(ServerRequest req, ServerResponse res, Status status, Map<String, List<String>> errors,
                              ErrorPages pages) {
         if (pages.serves(req.prologue().uriPath().rawPath())) {
-            Html.page(req, res, status, pages.page(req, status, errors));
+            Html.page(req, res, status, pages.page(req, status, errors), false);
         } else {
             Json.send(req, res, status, Map.of("errors", errors));
         }

@@ -64,9 +64,9 @@ public final class Html {
         }
     }
 
-    /** An error page, rendered into one array ({@link ErrorPages}). */
-    static void page(ServerRequest req, ServerResponse res, Status status, byte[] html) {
-        page(req, res, status, html, html.length, false);
+    /** A page already in one array (an error page, a page kept rendered): sent from it, not copied first. */
+    public static void page(ServerRequest req, ServerResponse res, Status status, byte[] html, boolean shared) {
+        page(req, res, status, html, html.length, shared);
     }
 
     private static void page(ServerRequest req, ServerResponse res, Status status, byte[] html, int size,
