@@ -111,8 +111,8 @@ public final class Main {
     /** Articles rendered from markdown, kept for the pages: a few hundred long ones. */
     private static final long MARKDOWN_CACHE_BYTES = 16L << 20;
     /**
-     * Pages kept rendered for anonymous visitors: the bench's 3,000 article pages (~10 KB each); 16 MB held half of
-     * them, and its misses then cost more CPU than keeping none.
+     * Pages kept rendered for anonymous visitors: the bench's 3,000 article pages (~10 KB each) in seven eighths;
+     * 16 MB held half of them, and its misses then cost more CPU than keeping none.
      */
     private static final long SHARED_PAGES_BYTES = 32L << 20;
     /** The web pages' static files: those the layout names, and what their stylesheets load. */

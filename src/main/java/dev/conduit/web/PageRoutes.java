@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -49,7 +50,8 @@ public final class PageRoutes implements ErrorPages {
         Optional<String> tag = Params.query(req, "tag");
         boolean feed = visit.signedIn() && tag.isEmpty() && Params.query(req, "feed").isPresent();
         String tab = query.isPresent() ? "search" : tag.isPresent() ? "tag" : feed ? "feed" : "global";
-        sendPage(req, res, visit, () -> site.home(visit, tab, tag.orElse(null), query.orElse(null), page(req)));
+        sendPage(req, res, visit, () -> site.home(visit, tab, tag.orElse(null), query.orElse(null), page(req)),
+                render -> site.keptList(listKey(req), render));
     }
 
     void login(ServerRequest req, ServerResponse res) {
@@ -97,12 +99,16 @@ public final class PageRoutes implements ErrorPages {
 
     void article(ServerRequest req, ServerResponse res) {
         var visit = visit(req, res);
-        sendPage(req, res, visit, () -> site.article(visit, Params.path(req, "slug"), Errors.NONE, "", siteUrl(req)));
+        String slug = Params.path(req, "slug");
+        String origin = siteUrl(req);
+        sendPage(req, res, visit, () -> site.article(visit, slug, Errors.NONE, "", origin),
+                render -> site.keptArticle(slug, origin, render));
     }
 
     void profile(ServerRequest req, ServerResponse res, boolean favorites) {
         var visit = visit(req, res);
-        sendPage(req, res, visit, () -> site.profile(visit, Params.path(req, "username"), favorites, page(req)));
+        sendPage(req, res, visit, () -> site.profile(visit, Params.path(req, "username"), favorites, page(req)),
+                render -> site.keptList(listKey(req), render));
     }
 
     void atom(ServerRequest req, ServerResponse res) {
@@ -179,17 +185,21 @@ public final class PageRoutes implements ErrorPages {
     }
 
     /**
-     * A page that reads the site's content: as kept rendered ({@link Site#sharedPage}) when it is the same for every
-     * anonymous visitor, keyed by this site's origin (its links name it), path and query; rendered anew otherwise.
+     * A page that reads the site's content: as {@code kept} (given how to render it) when it is the same for every
+     * anonymous visitor; rendered anew otherwise.
      */
-    private void sendPage(ServerRequest req, ServerResponse res, Visit visit, Supplier<Utf8ByteOutput> page) {
+    private void sendPage(ServerRequest req, ServerResponse res, Visit visit, Supplier<Utf8ByteOutput> page,
+                          Function<Supplier<byte[]>, byte[]> kept) {
         if (!shared(visit)) {
             send(req, res, visit, Status.OK_200, page.get());
             return;
         }
-        String key = siteUrl(req) + req.path().rawPath() + "?" + req.query().rawValue();
-        byte[] html = site.sharedPage(key, () -> page.get().toByteArray());
-        Html.page(req, res, Status.OK_200, html, true);
+        Html.page(req, res, Status.OK_200, kept.apply(() -> page.get().toByteArray()), true);
+    }
+
+    /** A list page's key among those kept: this site's origin (its links name it), path and query. */
+    private String listKey(ServerRequest req) {
+        return siteUrl(req) + req.path().rawPath() + "?" + req.query().rawValue();
     }
 
     private static boolean shared(Visit visit) {

@@ -48,9 +48,14 @@ public final class Site {
         this.sharedPages = new SharedPages(feed, sharedPagesBytes);
     }
 
-    /** A page every anonymous visitor sees alike, as kept for {@code key}, or rendered by {@code render} now. */
-    byte[] sharedPage(String key, Supplier<byte[]> render) {
-        return sharedPages.get(key, render);
+    /** Article {@code slug}'s page for anonymous visitors of {@code origin}, as kept, or rendered by {@code render}. */
+    byte[] keptArticle(String slug, String origin, Supplier<byte[]> render) {
+        return sharedPages.article(articles.idOf(slug), origin, render);
+    }
+
+    /** A list page for anonymous visitors, as kept for {@code key}, or rendered by {@code render} now. */
+    byte[] keptList(String key, Supplier<byte[]> render) {
+        return sharedPages.list(key, render);
     }
 
     public Assets assets() {

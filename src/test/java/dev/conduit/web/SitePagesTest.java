@@ -131,6 +131,38 @@ class SitePagesTest {
     }
 
     @Test
+    void aChangeDropsOnlyTheKeptPagesThatShowIt() {
+        // a site with steady comments and favorites keeps its other article pages (the old way dropped them all)
+        var api = TestServer.api();
+        var author = api.register("only");
+        var reader = api.register("only");
+        String quiet = Api.unique("Quiet");
+        String busy = Api.unique("Busy");
+        String quietSlug = api.createArticle(author, quiet, List.of("only"));
+        String busySlug = api.createArticle(author, busy, List.of("only"));
+        new Visitor().get("/article/" + quietSlug);
+        new Visitor().get("/article/" + busySlug);
+        new Visitor().get("/");
+        assertThat(kept("web.article_pages")).anyMatch(html -> html.contains(quiet)).anyMatch(html -> html.contains(busy));
+        assertThat(kept("web.list_pages")).anyMatch(html -> html.contains(busy));
+
+        api.comment(reader, busySlug, "A comment on one page");
+        assertThat(kept("web.article_pages")).anyMatch(html -> html.contains(quiet)).noneMatch(html -> html.contains(busy));
+        assertThat(kept("web.list_pages")).as("lists show no comments").anyMatch(html -> html.contains(busy));
+
+        new Visitor().get("/article/" + busySlug);
+        api.post("/articles/" + busySlug + "/favorite", null, reader.token());
+        assertThat(kept("web.article_pages")).anyMatch(html -> html.contains(quiet)).noneMatch(html -> html.contains(busy));
+        assertThat(kept("web.list_pages")).as("lists show favorite counts").isEmpty();
+    }
+
+    /** The pages a cache of the site holds now. */
+    private static List<String> kept(String cache) {
+        return TestServer.app().caches().stream().filter(c -> c.name().equals(cache)).findFirst().orElseThrow()
+                .snapshot().values().stream().map(html -> new String((byte[]) html, StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
     void aLongArticlesPageArrivesWholeAndTheSameGzippedAndTagged() throws Exception {
         // sent in the pieces it was rendered to: its length is declared first, and every piece must follow
         var author = new Visitor().signUp(Api.unique("web"));
