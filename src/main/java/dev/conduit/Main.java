@@ -111,10 +111,12 @@ public final class Main {
     /** Articles rendered from markdown, kept for the pages: a few hundred long ones. */
     private static final long MARKDOWN_CACHE_BYTES = 16L << 20;
     /**
-     * Pages kept rendered for anonymous visitors: the bench's 3,000 article pages (~10 KB each) in seven eighths;
-     * 16 MB held half of them, and its misses then cost more CPU than keeping none.
+     * Article pages kept rendered for anonymous visitors: the bench's 3,000 (~10 KB each); 16 MB held half of them,
+     * and its misses then cost more CPU than keeping none.
      */
-    private static final long SHARED_PAGES_BYTES = 32L << 20;
+    private static final long ARTICLE_PAGES_BYTES = 32L << 20;
+    /** The list pages kept (home, tags, search, profiles): a few hundred. */
+    private static final long LIST_PAGES_BYTES = 4L << 20;
     /** The web pages' static files: those the layout names, and what their stylesheets load. */
     private static final List<String> ASSETS = List.of("vendor/bootstrap/dist/css/bootstrap.min.css",
             "vendor/ionicons/css/ionicons.min.css", "fonts.css", "conduit.css", "conduit.js", "avatar.svg",
@@ -334,7 +336,7 @@ public final class Main {
         // the web pages: the same logic, rendered as HTML; browsers sign in with a session cookie
         var views = new Views();
         var site = new Site(users, profiles, articles, comments, views, Assets.load(ASSETS), changes,
-                MARKDOWN_CACHE_BYTES, SHARED_PAGES_BYTES);
+                MARKDOWN_CACHE_BYTES, ARTICLE_PAGES_BYTES, LIST_PAGES_BYTES);
         // form tokens keyed with the JWT secrets too: no per-node state
         var visitors = new Visitors(sessions, profiles, views, jwtSecrets);
         var pages = new PageRoutes(site, visitors, addresses, config.siteUrl());

@@ -40,11 +40,10 @@ final class SharedPages {
     private final Cached<String, byte[]> listPages;
     private final Set<String> origins = ConcurrentHashMap.newKeySet();
 
-    /** {@code maxBytes}: for all of them, an eighth of it for the lists. */
-    SharedPages(ChangeFeed feed, long maxBytes) {
-        this.articlePages = Cached.weighing("web.article_pages", maxBytes - maxBytes / 8,
+    SharedPages(ChangeFeed feed, long articleBytes, long listBytes) {
+        this.articlePages = Cached.weighing("web.article_pages", articleBytes,
                 (key, html) -> 64 + 2 * key.origin().length() + html.length);
-        this.listPages = Cached.weighing("web.list_pages", maxBytes / 8,
+        this.listPages = Cached.weighing("web.list_pages", listBytes,
                 (key, html) -> 64 + 2 * key.length() + html.length);
         feed.subscribe(CommentAdded.class, c -> dropArticle(c.articleId()));
         feed.subscribe(CommentDeleted.class, c -> dropArticle(c.articleId()));

@@ -37,7 +37,7 @@ public final class Site {
     private final SharedPages sharedPages;
 
     public Site(Users users, Profiles profiles, Articles articles, Comments comments, Views views, Assets assets,
-                ChangeFeed feed, long markdownCacheBytes, long sharedPagesBytes) {
+                ChangeFeed feed, long markdownCacheBytes, long articlePagesBytes, long listPagesBytes) {
         this.views = views;
         this.users = users;
         this.profiles = profiles;
@@ -45,7 +45,7 @@ public final class Site {
         this.comments = comments;
         this.assets = assets;
         this.markdown = new Markdown(markdownCacheBytes);
-        this.sharedPages = new SharedPages(feed, sharedPagesBytes);
+        this.sharedPages = new SharedPages(feed, articlePagesBytes, listPagesBytes);
     }
 
     /** Article {@code slug}'s page for anonymous visitors of {@code origin}, as kept, or rendered by {@code render}. */
