@@ -169,13 +169,18 @@ def markdown(r, images):
         lines += ["`favorite` is a toggle: each iteration is a POST then a DELETE, both counted.", ""]
     if r.get("pages"):
         lines += ["## Web pages (Gatling, fixed rate)", ""]
+        repeated = any(s.get("runs") for s in r["pages"])
         lines += [table(["scenario", "offered /s", "as share of", "achieved /s", "p50 ms", "p99 ms", "p99.9 ms",
-                         "errors", "valid"],
-                        [[s["scenario"], s["offered"], f"{100 * s['share']['share']:g} % of {s['share']['of']}",
+                         "errors", "valid"] + (["p99 of each run"] if repeated else []),
+                        [[s["scenario"] + (", from cold" if s.get("cold") else ""), s["offered"],
+                          f"{100 * s['share']['share']:g} % of {s['share']['of']}",
                           s["achieved"], s["latency_ms"]["p50"], s["latency_ms"]["p99"], s["latency_ms"]["p99_9"],
                           s["errors"], "**void**: " + s["void_reason"] if s["void"] else "yes"]
+                         + ([", ".join(str(x["latency_ms"].get("p99")) for x in s.get("runs") or [])] if repeated else [])
                          for s in r["pages"]]), ""]
-        lines += ["`page_article`: one request in ten is for the dataset's 100,000-character article.", ""]
+        lines += ["`page_article`: one request in ten is for the dataset's 100,000-character article. \"From cold\": "
+                  "the same rate for the step's length just before it, right after the writes that dropped the pages "
+                  "kept rendered; the step after it measures them kept.", ""]
     ov = r.get("overload")
     if ov:
         a, share = ov["accepted"], ov.get("database_cpu_share")
