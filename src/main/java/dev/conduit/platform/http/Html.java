@@ -72,7 +72,7 @@ public final class Html {
     private static void page(ServerRequest req, ServerResponse res, Status status, byte[] html, int size,
                              boolean shared) {
         res.header(POLICY).header(VARY).header(shared ? REVALIDATE : PRIVATE);
-        Encodings.send(req, res, status, CONTENT_TYPE, html, size, shared);
+        Encodings.send(req, res, status, CONTENT_TYPE, html, size, shared, Encodings.STREAM_PAGES_FROM);
     }
 
     /** The headers of an error page answered before routing ({@link ErrorResponses#directHandler}): kept nowhere. */

@@ -50,7 +50,7 @@ public final class Json {
         if (size >= Encodings.COMPRESS_FROM) {
             res.headers().add(VARY);
         }
-        Encodings.send(req, res, status, CONTENT_TYPE, json, size, true);
+        Encodings.send(req, res, status, CONTENT_TYPE, json, size, true, Encodings.STREAM_JSON_FROM);
     }
 
     static byte[] bytes(Object body) {
