@@ -123,7 +123,7 @@ final class ArticleStore {
     /**
      * The page of articles that have {@code query}'s words and meet {@code key}'s filters, ranked
      * by relevance (then newest first), each with a snippet of its body where the words matched, between
-     * {@link Search#MARK_START} and {@link Search#MARK_END}. The vectors are the database's (V7, V8): every word
+     * {@link Search#MARK_START} and {@link Search#MARK_END}. The vectors are the database's (V7, V8, V10): every word
      * is matched, ranking reads the title, description, tags and the body's opening.
      */
     Found search(Handle h, Listing.Key key, Search.Query query, int limit, int offset) {
@@ -137,9 +137,9 @@ final class ArticleStore {
                             from (select to_tsquery(search_language(), :last || ':*')
                                          || to_tsquery('simple', :last || ':*') as last) t),
                         matches as (
-                            select a.id, a.created_at, ts_rank_cd(a.search_rank || a.search_tags, q.query) as rank
-                            from articles a cross join q
-                            where a.search_all @@ q.query%1$s),
+                            select a.id, a.created_at, ts_rank_cd(s.search_rank || s.search_tags, q.query) as rank
+                            from article_search s join articles a on a.id = s.article_id cross join q
+                            where s.search_all @@ q.query%1$s),
                         page as (
                             select id, rank, created_at from matches
                             order by rank desc, created_at desc, id desc

@@ -1,0 +1,103 @@
+-- The search vectors move out of articles into a table of their own, one row per article. In articles they doubled
+-- the row (~1 KB to ~2 KB on disk at the bench's data), and every write to an article that moves no word (a favorite
+-- moves favorites_count: half of mixed's writes) copied them; a third of those updates found no room on their page
+-- for a HOT update and then inserted all the article's words into the GIN index again. `mixed` ran at about half the
+-- requests per second of the code before search (bench/results/2026-12-05-mixed-search/). Now only a change of an
+-- article's words or tags writes here.
+-- No release has been tagged yet, so no node of an earlier release can be running beside this one: the columns in
+-- articles are dropped here, not kept for a contracting release.
+create table article_search (
+    article_id  bigint   primary key references articles (id) on delete cascade,
+    search_text tsvector not null default '', -- title (A), description (B), body (D)
+    search_rank tsvector not null default '', -- the same with the body's first 500 characters: what ranking reads
+    search_tags tsvector not null default '', -- the tags (A)
+    search_all  tsvector not null default ''  -- search_text || search_tags: what a search matches, indexed
+);
+
+comment on table article_search is
+    'Derived from articles and article_tags by triggers: backups leave it out, a restore fills it as it loads them.';
+
+insert into article_search (article_id, search_text, search_rank, search_tags, search_all)
+select id, search_text, search_rank, search_tags, search_all from articles;
+
+drop trigger articles_search_text on articles;
+drop trigger article_tags_inserted_search on article_tags;
+drop trigger article_tags_deleted_search on article_tags;
+drop function articles_search_text();
+drop function article_tags_search();
+alter table articles
+    drop column search_text,
+    drop column search_rank,
+    drop column search_tags,
+    drop column search_all;
+
+-- search_all joins the other two, whoever writes them
+create function article_search_all() returns trigger language plpgsql as $$
+begin
+    new.search_all := new.search_text || new.search_tags;
+    return new;
+end
+$$;
+
+create trigger article_search_all before insert or update on article_search
+    for each row execute function article_search_all();
+
+-- An article's row when it is written, its words parsed again only when they changed. The tags too: an article and
+-- its tags are inserted by one statement, whose triggers fire at its end, so they are all there by now, and the
+-- search row is written once (each write of it adds all its words to the GIN index again).
+create function article_search_text() returns trigger language plpgsql as $$
+begin
+    if tg_op = 'UPDATE' and (new.title, new.description, new.body)
+            is not distinct from (old.title, old.description, old.body) then
+        return null;
+    end if;
+    insert into article_search as s (article_id, search_text, search_rank, search_tags)
+    values (new.id, article_text_vector(search_language(), new.title, new.description, new.body),
+            article_text_vector(search_language(), new.title, new.description, left(new.body, 500)),
+            article_tags_vector(search_language(), new.id))
+    on conflict (article_id) do update
+        set search_text = excluded.search_text, search_rank = excluded.search_rank, search_tags = excluded.search_tags;
+    return null;
+end
+$$;
+
+create trigger article_search_text after insert or update of title, description, body on articles
+    for each row execute function article_search_text();
+
+-- Once per statement, for every article whose tags it inserted or deleted (the transition table "changed") and that
+-- still exists (deleting an article deletes its tags, and its search row, by cascade). The row is left alone when
+-- its tags' vector is already right (a new article's, written just before by the trigger above).
+create function article_search_tags() returns trigger language plpgsql as $$
+begin
+    insert into article_search as s (article_id, search_tags)
+    select a.id, article_tags_vector(search_language(), a.id)
+    from articles a
+    where a.id in (select c.article_id from changed c)
+    order by a.id
+    on conflict (article_id) do update set search_tags = excluded.search_tags
+        where s.search_tags is distinct from excluded.search_tags;
+    return null;
+end
+$$;
+
+create trigger article_search_tags_inserted after insert on article_tags
+    referencing new table as changed for each statement execute function article_search_tags();
+create trigger article_search_tags_deleted after delete on article_tags
+    referencing old table as changed for each statement execute function article_search_tags();
+
+-- the language changed: every vector again (the trigger joins them into search_all)
+create or replace function reindex_article_search() returns bigint language sql as $$
+    with updated as (
+        insert into article_search as s (article_id, search_text, search_rank, search_tags)
+        select a.id, article_text_vector(search_language(), a.title, a.description, a.body),
+               article_text_vector(search_language(), a.title, a.description, left(a.body, 500)),
+               article_tags_vector(search_language(), a.id)
+        from articles a
+        on conflict (article_id) do update
+            set search_text = excluded.search_text, search_rank = excluded.search_rank,
+                search_tags = excluded.search_tags
+        returning 1)
+    select count(*) from updated
+$$;
+
+create index article_search_all_idx on article_search using gin (search_all);
