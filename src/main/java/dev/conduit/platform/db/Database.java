@@ -79,7 +79,7 @@ public final class Database implements AutoCloseable {
         this.target = target;
         this.timeouts = timeouts;
         this.listener = listener;
-        turns = new Turns(size);
+        turns = Turns.barging(size);
         long poolWait = timeouts.poolWait().toNanos();
         long overloadWait = Math.min(timeouts.overloadWait().toNanos(), poolWait);
         patience = () -> sheddable.getAsBoolean() ? overloadWait : poolWait;

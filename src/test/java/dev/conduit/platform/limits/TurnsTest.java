@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -144,6 +145,64 @@ class TurnsTest {
         assertThat(turns.waiting()).isZero();
         turns.release();
         assertThat(turns.availablePermits()).isOne();
+    }
+
+    @Test
+    void bargingTurnsLetATakerWhoFindsAPermitFreeTakeItWhileOthersWait() throws Exception {
+        var turns = Turns.barging(1);
+        assertThat(turns.take(LONG)).isTrue();
+        var asking = new CountDownLatch(1);
+        var answer = new CountDownLatch(1);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            // the waiter is held where it reads its patience, queued but not yet running again
+            var waiter = pool.submit(() -> turns.take(() -> {
+                asking.countDown();
+                await(answer);
+                return LONG.getAsLong();
+            }));
+            asking.await();
+            turns.release();
+            assertThat(turns.take(() -> 0)).as("a permit free: taken past the waiter").isTrue();
+            answer.countDown();
+            Thread.sleep(100);
+            assertThat(waiter.isDone()).as("the waiter waits for the next one").isFalse();
+            turns.release();
+            assertThat(waiter.get(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(turns.waiting()).isZero();
+        assertThat(turns.availablePermits()).isZero();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void bargingTurnsWakeAWaiterForEveryPermitReleasedWhenNoOneElseTakesIt() throws Exception {
+        var turns = Turns.barging(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(turns.take(LONG)).isTrue();
+        }
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var waiters = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+            for (int i = 0; i < 3; i++) {
+                waiters.add(pool.submit(() -> turns.take(LONG)));
+                waitUntilWaiting(turns, i + 1);
+            }
+            // released back to back, before any waiter ran: each still wakes one
+            turns.release(3);
+            for (var waiter : waiters) {
+                assertThat(waiter.get(2, TimeUnit.SECONDS)).isTrue();
+            }
+            var impatient = pool.submit(() -> turns.take(() -> Duration.ofMillis(200).toNanos()));
+            assertThat(impatient.get(5, TimeUnit.SECONDS)).as("none free: its patience still ends its wait").isFalse();
+        }
+        assertThat(turns.waiting()).isZero();
+        assertThat(turns.availablePermits()).isZero();
     }
 
     private static void waitUntilWaiting(Turns turns, int n) throws InterruptedException {
