@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -152,18 +153,18 @@ class TurnsTest {
         var turns = Turns.barging(1);
         assertThat(turns.take(LONG)).isTrue();
         var asking = new CountDownLatch(1);
-        var answer = new CountDownLatch(1);
+        var answer = new CompletableFuture<Void>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             // the waiter is held where it reads its patience, queued but not yet running again
             var waiter = pool.submit(() -> turns.take(() -> {
                 asking.countDown();
-                await(answer);
+                answer.join();
                 return LONG.getAsLong();
             }));
             asking.await();
             turns.release();
             assertThat(turns.take(() -> 0)).as("a permit free: taken past the waiter").isTrue();
-            answer.countDown();
+            answer.complete(null);
             Thread.sleep(100);
             assertThat(waiter.isDone()).as("the waiter waits for the next one").isFalse();
             turns.release();
@@ -171,14 +172,6 @@ class TurnsTest {
         }
         assertThat(turns.waiting()).isZero();
         assertThat(turns.availablePermits()).isZero();
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test
