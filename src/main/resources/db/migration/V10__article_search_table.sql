@@ -2,10 +2,13 @@
 -- the row (~1 KB to ~2 KB on disk at the bench's data), and every write to an article that moves no word (a favorite
 -- moves favorites_count: half of mixed's writes) copied them; in one `mixed` run 30 % of the articles' updates
 -- (6,702 of 22,002) found no room on their page for a HOT update, and each of those added all the article's words to
--- the GIN index again (bench/results/2026-12-05-mixed-bisect/). Now only a change of an article's words or tags
--- writes here.
+-- the GIN index again (bench/results/2026-12-05-mixed-bisect/). Now only writes of an article's words or tags
+-- write here.
 -- No release has been tagged yet, so no node of an earlier release can be running beside this one: the columns in
 -- articles are dropped here, not kept for a contracting release.
+-- no article or tag written between the copy below and the triggers' swap: other writers wait for the migration
+lock table articles, article_tags in exclusive mode;
+
 create table article_search (
     article_id  bigint   primary key references articles (id) on delete cascade,
     search_text tsvector not null default '', -- title (A), description (B), body (D)

@@ -37,7 +37,8 @@ import org.jdbi.v3.core.statement.StatementExceptions;
  * connection failed for want of a database, the next ones fail at once (503) for a second, then a few are let
  * through to see whether it is back.
  *
- * <p>Requests wait their turn for a connection here, first come first served, rather than in the pool, so that
+ * <p>Requests wait their turn for a connection here (barging: one that finds a turn free takes it, and the
+ * longest waiting are woken to try; see {@link Turns}), rather than in the pool, so that
  * each may wait as long as it should: {@code poolWait} (then 503), or the overload wait only when {@code sheddable}
  * says so (an admitted request that has not yet run a statement, while the front door sheds load). The front door's
  * admission limit is sized by all requests, those the caches answer included: when the database is what limits

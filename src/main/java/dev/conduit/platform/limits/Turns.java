@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * Permits taken first come first served, each taker waiting as long as its patience says, counted from its arrival
+ * Permits taken in turn (first come first served, or barging: see below), each taker waiting as long as its
+ * patience says, counted from its arrival
  * and read again whenever it wakes: {@link #wakeAll()} after the patience changed (an overload began) makes those
  * who have already waited longer than the new patience give up at once, instead of at the end of the wait they
  * started with (CoDel's idea: what matters is how long a request has waited). The count can shrink while permits
@@ -81,9 +82,13 @@ public final class Turns {
             lock.unlock();
         }
         try {
-            while (!me.granted && !(barging && claim(me))) {
+            while (!me.granted) {
+                boolean interrupted = Thread.currentThread().isInterrupted();
+                if (barging && !interrupted && claim(me)) {
+                    return true;
+                }
                 long left = patience.getAsLong() - (System.nanoTime() - me.since);
-                if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                if (left <= 0 || interrupted) {
                     return !giveUp(me);
                 }
                 LockSupport.parkNanos(this, left);
@@ -115,8 +120,12 @@ public final class Turns {
         }
     }
 
-    /** False when a permit was handed to {@code me} meanwhile (it is then its to release). */
+    /**
+     * False when a permit was handed to {@code me} meanwhile (it is then its to release). Barging: a release may have
+     * woken {@code me} for a free permit, so the next live waiter is woken in its place.
+     */
     private boolean giveUp(Waiter me) {
+        Thread next = null;
         lock.lock();
         try {
             if (me.granted) {
@@ -130,9 +139,15 @@ public final class Turns {
                 queue.removeIf(w -> w.gone);
                 givenUp = 0;
             }
+            if (barging && available > 0) {
+                next = queue.stream().filter(w -> !w.gone).map(w -> w.thread).findFirst().orElse(null);
+            }
             return true;
         } finally {
             lock.unlock();
+            if (next != null) {
+                LockSupport.unpark(next);
+            }
         }
     }
 

@@ -163,8 +163,11 @@ class TurnsTest {
             }));
             asking.await();
             turns.release();
-            assertThat(turns.take(() -> 0)).as("a permit free: taken past the waiter").isTrue();
-            answer.complete(null);
+            try {
+                assertThat(turns.take(() -> 0)).as("a permit free: taken past the waiter").isTrue();
+            } finally {
+                answer.complete(null); // a failure must not leave the waiter held, and the pool waiting for it
+            }
             Thread.sleep(100);
             assertThat(waiter.isDone()).as("the waiter waits for the next one").isFalse();
             turns.release();
@@ -172,6 +175,52 @@ class TurnsTest {
         }
         assertThat(turns.waiting()).isZero();
         assertThat(turns.availablePermits()).isZero();
+    }
+
+    @Test
+    void bargingTurnsPassAWakeUpOnWhenTheWokenWaiterGivesUp() throws Exception {
+        var turns = Turns.barging(1);
+        assertThat(turns.take(LONG)).isTrue();
+        var asking = new CountDownLatch(1);
+        var answer = new CompletableFuture<Void>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            // the first waiter's patience runs out just as the permit comes back: it gives up, woken for nothing
+            var first = pool.submit(() -> turns.take(() -> {
+                asking.countDown();
+                answer.join();
+                return 0;
+            }));
+            asking.await();
+            var second = pool.submit(() -> turns.take(LONG));
+            waitUntilWaiting(turns, 2);
+            turns.release();
+            answer.complete(null);
+            assertThat(first.get(5, TimeUnit.SECONDS)).isFalse();
+            assertThat(second.get(2, TimeUnit.SECONDS)).as("woken in its place, not at its patience's end").isTrue();
+        }
+        assertThat(turns.waiting()).isZero();
+    }
+
+    @Test
+    void anInterruptedWaiterTakesNoPermitEvenAFreeOne() throws Exception {
+        var turns = Turns.barging(1);
+        assertThat(turns.take(LONG)).isTrue();
+        var asking = new CountDownLatch(1);
+        var answer = new CompletableFuture<Void>();
+        var took = new CompletableFuture<Boolean>();
+        // held where it reads its patience; meanwhile the permit comes back and the waiter is interrupted
+        var waiter = Thread.ofVirtual().start(() -> took.complete(turns.take(() -> {
+            asking.countDown();
+            answer.join();
+            return LONG.getAsLong();
+        })));
+        asking.await();
+        turns.release();
+        waiter.interrupt();
+        answer.complete(null);
+        assertThat(took.get(5, TimeUnit.SECONDS)).as("interrupted: no permit, though one was free").isFalse();
+        assertThat(turns.availablePermits()).as("the permit stays free").isOne();
+        assertThat(turns.waiting()).isZero();
     }
 
     @Test
