@@ -45,6 +45,18 @@ $$;
 create trigger article_search_all before insert or update on article_search
     for each row execute function article_search_all();
 
+-- An article's vectors from its row and its tags, over what its search row held; returns the article's id.
+create function write_article_search(article bigint, title text, description text, body text) returns bigint
+    language sql as $$
+    insert into article_search as s (article_id, search_text, search_rank, search_tags)
+    values (article, article_text_vector(search_language(), title, description, body),
+            article_text_vector(search_language(), title, description, left(body, 500)),
+            article_tags_vector(search_language(), article))
+    on conflict (article_id) do update
+        set search_text = excluded.search_text, search_rank = excluded.search_rank, search_tags = excluded.search_tags
+    returning article_id
+$$;
+
 -- An article's row when it is written, its words parsed again only when they changed. The tags too: an article and
 -- its tags are inserted by one statement, whose triggers fire at its end, so they are all there by now, and the
 -- search row is written once (each write of it adds all its words to the GIN index again).
@@ -54,12 +66,7 @@ begin
             is not distinct from (old.title, old.description, old.body) then
         return null;
     end if;
-    insert into article_search as s (article_id, search_text, search_rank, search_tags)
-    values (new.id, article_text_vector(search_language(), new.title, new.description, new.body),
-            article_text_vector(search_language(), new.title, new.description, left(new.body, 500)),
-            article_tags_vector(search_language(), new.id))
-    on conflict (article_id) do update
-        set search_text = excluded.search_text, search_rank = excluded.search_rank, search_tags = excluded.search_tags;
+    perform write_article_search(new.id, new.title, new.description, new.body);
     return null;
 end
 $$;
@@ -90,17 +97,7 @@ create trigger article_search_tags_deleted after delete on article_tags
 
 -- the language changed: every vector again (the trigger joins them into search_all)
 create or replace function reindex_article_search() returns bigint language sql as $$
-    with updated as (
-        insert into article_search as s (article_id, search_text, search_rank, search_tags)
-        select a.id, article_text_vector(search_language(), a.title, a.description, a.body),
-               article_text_vector(search_language(), a.title, a.description, left(a.body, 500)),
-               article_tags_vector(search_language(), a.id)
-        from articles a
-        on conflict (article_id) do update
-            set search_text = excluded.search_text, search_rank = excluded.search_rank,
-                search_tags = excluded.search_tags
-        returning 1)
-    select count(*) from updated
+    select count(write_article_search(a.id, a.title, a.description, a.body)) from articles a
 $$;
 
 create index article_search_all_idx on article_search using gin (search_all);

@@ -29,8 +29,8 @@ import org.postgresql.PGConnection;
 /**
  * A logical backup of Conduit's tables: every row of every table (but those derived from others), read in one
  * snapshot (a repeatable-read transaction, so a backup taken while Conduit serves is consistent) with PostgreSQL's
- * COPY, into a zip with a manifest (format, schema version, tables, their columns and row counts). Restoring replaces every row in one
- * transaction: a restore that fails leaves the rows as they were. Being rows, not files, a backup restores into
+ * COPY, into a zip with a manifest (format, schema version, tables, their columns and row counts). Restoring
+ * replaces every row in one transaction: a restore that fails leaves the rows as they were. Being rows, not files, a backup restores into
  * any PostgreSQL version Conduit supports, which is how a cluster moves to a new major version.
  */
 public final class Backup {
@@ -57,11 +57,7 @@ public final class Backup {
             var columns = new LinkedHashMap<String, List<String>>();
             var copy = db.unwrap(PGConnection.class).getCopyAPI();
             try (OutputStream out = Files.newOutputStream(partial); var zip = new ZipOutputStream(out)) {
-                var derived = derivedTables(db);
-                for (String table : tablesInLoadOrder(db)) {
-                    if (derived.contains(table)) {
-                        continue;
-                    }
+                for (String table : tablesInLoadOrder(db, false)) {
                     columns.put(table, columns(db, table));
                     zip.putNextEntry(new ZipEntry("tables/" + table + ".copy"));
                     rows.put(table, copy.copyOut("copy " + quoted(table) + " to stdout", zip));
@@ -127,7 +123,7 @@ public final class Backup {
             manifest.get("tables").forEach(tables::add);
             try (var statement = db.createStatement()) {
                 var names = new ArrayList<String>();
-                tablesInLoadOrder(db).forEach(table -> names.add(quoted(table)));
+                tablesInLoadOrder(db, true).forEach(table -> names.add(quoted(table)));
                 statement.execute("truncate " + String.join(", ", names) + " restart identity cascade");
             }
             var copy = db.unwrap(PGConnection.class).getCopyAPI();
@@ -170,32 +166,23 @@ public final class Backup {
     }
 
     /**
-     * Tables whose rows the database derives from other tables' (triggers fill them), as the comment on each says:
-     * a backup leaves them out, and a restore has them filled again as it loads their sources, in the target
+     * Conduit's tables (Flyway's history aside), each after the tables its foreign keys point to; {@code derived}:
+     * also those whose rows the database derives from other tables' (triggers fill them), as the comment on each
+     * says. A backup leaves those out, and a restore has them filled again as it loads their sources, in the target
      * database's own terms (its text-search language, say).
      */
-    private static Set<String> derivedTables(Connection db) throws SQLException {
-        var derived = new LinkedHashSet<String>();
-        try (var statement = db.createStatement(); var result = statement.executeQuery("""
-                select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                where n.nspname = current_schema() and c.relkind = 'r'
-                  and obj_description(c.oid, 'pg_class') like 'Derived%'""")) {
-            while (result.next()) {
-                derived.add(result.getString(1));
-            }
-        }
-        return derived;
-    }
-
-    /** Conduit's tables (Flyway's history aside), each after the tables its foreign keys point to. */
-    private static List<String> tablesInLoadOrder(Connection db) throws SQLException {
+    private static List<String> tablesInLoadOrder(Connection db, boolean derived) throws SQLException {
         var tables = new LinkedHashSet<String>();
-        try (var statement = db.createStatement(); var result = statement.executeQuery("""
+        try (var statement = db.prepareStatement("""
                 select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname = current_schema() and c.relkind = 'r' and c.relname <> 'flyway_schema_history'
+                  and (? or coalesce(obj_description(c.oid, 'pg_class'), '') not like 'Derived%')
                 order by c.relname""")) {
-            while (result.next()) {
-                tables.add(result.getString(1));
+            statement.setBoolean(1, derived);
+            try (var result = statement.executeQuery()) {
+                while (result.next()) {
+                    tables.add(result.getString(1));
+                }
             }
         }
         var dependsOn = new LinkedHashMap<String, Set<String>>();

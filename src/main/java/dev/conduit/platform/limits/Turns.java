@@ -1,7 +1,6 @@
 package dev.conduit.platform.limits;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -72,10 +71,7 @@ public final class Turns {
                 return true;
             }
             me = new Waiter(arrived); // only for those who wait: most take a free permit
-            while (!queue.isEmpty() && queue.peekFirst().gone) {
-                queue.pollFirst();
-                givenUp--;
-            }
+            firstWaiting(); // drops those at the front that gave up
             queue.addLast(me);
             waiting++;
         } finally {
@@ -102,8 +98,12 @@ public final class Turns {
         }
     }
 
-    /** Barging: takes a free permit for {@code me}, who leaves the queue (marked, as one who gave up is). */
+    /**
+     * Barging: takes a free permit for {@code me}, who leaves the queue (marked, as one who gave up is); a permit still
+     * free wakes the next waiter in turn.
+     */
     private boolean claim(Waiter me) {
+        Waiter next;
         lock.lock();
         try {
             if (available <= 0 || me.gone) {
@@ -114,18 +114,20 @@ public final class Turns {
             me.gone = true;
             waiting--;
             givenUp++;
-            return true;
+            next = available > 0 ? firstWaiting() : null;
         } finally {
             lock.unlock();
         }
+        wake(next);
+        return true;
     }
 
     /**
      * False when a permit was handed to {@code me} meanwhile (it is then its to release). Barging: a release may have
-     * woken {@code me} for a free permit, so the next live waiter is woken in its place.
+     * woken {@code me} for a free permit, so the next waiter is woken in its place.
      */
     private boolean giveUp(Waiter me) {
-        Thread next = null;
+        Waiter next;
         lock.lock();
         try {
             if (me.granted) {
@@ -139,59 +141,54 @@ public final class Turns {
                 queue.removeIf(w -> w.gone);
                 givenUp = 0;
             }
-            if (barging && available > 0) {
-                next = queue.stream().filter(w -> !w.gone).map(w -> w.thread).findFirst().orElse(null);
-            }
-            return true;
+            next = barging && available > 0 ? firstWaiting() : null;
         } finally {
             lock.unlock();
-            if (next != null) {
-                LockSupport.unpark(next);
-            }
         }
+        wake(next);
+        return true;
     }
 
     /**
-     * A permit back: to the longest waiting, else to the count. Barging: to the count, and the longest waiting (as
-     * many as permits are free) are woken to take it, unless someone takes it first.
+     * A permit back: to the longest waiting, else to the count. Barging: to the count, and the longest waiting is woken
+     * to take it unless someone takes it first (one who takes it while more are free wakes the next: {@link #claim}).
      */
     public void release() {
-        var woken = new ArrayList<Thread>(0); // no array until one is added: most releases wake no one
+        Waiter next;
         lock.lock();
         try {
             if (available < 0) { // a shrink is still being paid off
                 available++;
                 return;
             }
-            Waiter next;
-            while ((next = queue.peekFirst()) != null && next.gone) {
-                queue.pollFirst();
-                givenUp--;
-            }
-            if (next == null) {
+            next = firstWaiting();
+            if (next == null || barging) {
                 available++;
-                return;
-            }
-            if (barging) {
-                available++;
-                for (var waiter : queue) {
-                    if (woken.size() == available) {
-                        break;
-                    }
-                    if (!waiter.gone) {
-                        woken.add(waiter.thread);
-                    }
-                }
             } else {
                 queue.pollFirst();
                 waiting--;
                 next.granted = true;
-                woken.add(next.thread);
             }
         } finally {
             lock.unlock();
         }
-        woken.forEach(LockSupport::unpark);
+        wake(next);
+    }
+
+    /** The longest waiting that has not given up (or claimed), those before it dropped; under the lock. */
+    private Waiter firstWaiting() {
+        Waiter first;
+        while ((first = queue.peekFirst()) != null && first.gone) {
+            queue.pollFirst();
+            givenUp--;
+        }
+        return first;
+    }
+
+    private static void wake(Waiter waiter) {
+        if (waiter != null) {
+            LockSupport.unpark(waiter.thread);
+        }
     }
 
     /** {@code n} more permits. */

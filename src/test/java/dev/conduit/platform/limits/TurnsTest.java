@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -152,27 +154,18 @@ class TurnsTest {
     void bargingTurnsLetATakerWhoFindsAPermitFreeTakeItWhileOthersWait() throws Exception {
         var turns = Turns.barging(1);
         assertThat(turns.take(LONG)).isTrue();
-        var asking = new CountDownLatch(1);
-        var answer = new CompletableFuture<Void>();
-        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            // the waiter is held where it reads its patience, queued but not yet running again
-            var waiter = pool.submit(() -> turns.take(() -> {
-                asking.countDown();
-                answer.join();
-                return LONG.getAsLong();
-            }));
-            asking.await();
-            turns.release();
-            try {
-                assertThat(turns.take(() -> 0)).as("a permit free: taken past the waiter").isTrue();
-            } finally {
-                answer.complete(null); // a failure must not leave the waiter held, and the pool waiting for it
-            }
-            Thread.sleep(100);
-            assertThat(waiter.isDone()).as("the waiter waits for the next one").isFalse();
-            turns.release();
-            assertThat(waiter.get(5, TimeUnit.SECONDS)).isTrue();
+        // the waiter is held where it reads its patience, queued but not yet running again
+        var waiter = Held.inPatience(turns, LONG.getAsLong());
+        turns.release();
+        try {
+            assertThat(turns.take(() -> 0)).as("a permit free: taken past the waiter").isTrue();
+        } finally {
+            waiter.let(); // a failure must not leave the waiter held
         }
+        Thread.sleep(100);
+        assertThat(waiter.took().isDone()).as("the waiter waits for the next one").isFalse();
+        turns.release();
+        assertThat(waiter.took().get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(turns.waiting()).isZero();
         assertThat(turns.availablePermits()).isZero();
     }
@@ -181,21 +174,14 @@ class TurnsTest {
     void bargingTurnsPassAWakeUpOnWhenTheWokenWaiterGivesUp() throws Exception {
         var turns = Turns.barging(1);
         assertThat(turns.take(LONG)).isTrue();
-        var asking = new CountDownLatch(1);
-        var answer = new CompletableFuture<Void>();
+        // the first waiter's patience runs out just as the permit comes back: it gives up, woken for nothing
+        var first = Held.inPatience(turns, 0);
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            // the first waiter's patience runs out just as the permit comes back: it gives up, woken for nothing
-            var first = pool.submit(() -> turns.take(() -> {
-                asking.countDown();
-                answer.join();
-                return 0;
-            }));
-            asking.await();
             var second = pool.submit(() -> turns.take(LONG));
             waitUntilWaiting(turns, 2);
             turns.release();
-            answer.complete(null);
-            assertThat(first.get(5, TimeUnit.SECONDS)).isFalse();
+            first.let();
+            assertThat(first.took().get(5, TimeUnit.SECONDS)).isFalse();
             assertThat(second.get(2, TimeUnit.SECONDS)).as("woken in its place, not at its patience's end").isTrue();
         }
         assertThat(turns.waiting()).isZero();
@@ -205,20 +191,12 @@ class TurnsTest {
     void anInterruptedWaiterTakesNoPermitEvenAFreeOne() throws Exception {
         var turns = Turns.barging(1);
         assertThat(turns.take(LONG)).isTrue();
-        var asking = new CountDownLatch(1);
-        var answer = new CompletableFuture<Void>();
-        var took = new CompletableFuture<Boolean>();
         // held where it reads its patience; meanwhile the permit comes back and the waiter is interrupted
-        var waiter = Thread.ofVirtual().start(() -> took.complete(turns.take(() -> {
-            asking.countDown();
-            answer.join();
-            return LONG.getAsLong();
-        })));
-        asking.await();
+        var waiter = Held.inPatience(turns, LONG.getAsLong());
         turns.release();
-        waiter.interrupt();
-        answer.complete(null);
-        assertThat(took.get(5, TimeUnit.SECONDS)).as("interrupted: no permit, though one was free").isFalse();
+        waiter.thread().interrupt();
+        waiter.let();
+        assertThat(waiter.took().get(5, TimeUnit.SECONDS)).as("interrupted: no permit, though one was free").isFalse();
         assertThat(turns.availablePermits()).as("the permit stays free").isOne();
         assertThat(turns.waiting()).isZero();
     }
@@ -230,7 +208,7 @@ class TurnsTest {
             assertThat(turns.take(LONG)).isTrue();
         }
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            var waiters = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+            var waiters = new ArrayList<Future<Boolean>>();
             for (int i = 0; i < 3; i++) {
                 waiters.add(pool.submit(() -> turns.take(LONG)));
                 waitUntilWaiting(turns, i + 1);
@@ -245,6 +223,29 @@ class TurnsTest {
         }
         assertThat(turns.waiting()).isZero();
         assertThat(turns.availablePermits()).isZero();
+    }
+
+    /**
+     * A taker on a thread of its own, queued and held inside its first reading of its patience (after it found no
+     * permit) until {@link #let}; its patience is then {@code patience} nanoseconds.
+     */
+    private record Held(Thread thread, CompletableFuture<Boolean> took, CompletableFuture<Void> released) {
+        static Held inPatience(Turns turns, long patience) throws InterruptedException {
+            var asking = new CountDownLatch(1);
+            var released = new CompletableFuture<Void>();
+            var took = new CompletableFuture<Boolean>();
+            var thread = Thread.ofVirtual().start(() -> took.complete(turns.take(() -> {
+                asking.countDown();
+                released.join();
+                return patience;
+            })));
+            asking.await();
+            return new Held(thread, took, released);
+        }
+
+        void let() {
+            released.complete(null);
+        }
     }
 
     private static void waitUntilWaiting(Turns turns, int n) throws InterruptedException {
