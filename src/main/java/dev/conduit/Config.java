@@ -31,6 +31,7 @@ import java.util.function.IntSupplier;
  * @param jwtPreviousSecret the secret being rotated out ({@code JWT_PREVIOUS_SECRET}): its tokens are accepted
  *     for {@code jwtPreviousSecretGrace} after the start
  * @param idempotencyKeyLifetime how long a request's Idempotency-Key and answer are kept for its retries
+ * @param nodesWait how long a write waits for the other nodes on its database to drop what it changed
  */
 public record Config(
         String host,
@@ -68,7 +69,8 @@ public record Config(
         boolean metrics,
         String managementHost,
         int managementPort,
-        boolean tracing) {
+        boolean tracing,
+        Duration nodesWait) {
 
     /** Files the process keeps for itself beside its connections: its jars, the database pool, logs, epoll. */
     private static final int SPARE_FILES = 512;
@@ -153,7 +155,9 @@ public record Config(
                 reader.text("MANAGEMENT_HOST", "127.0.0.1"),
                 reader.integer("MANAGEMENT_PORT", 9464, new IntRange(0, 65535)),
                 // the OTEL_* variables themselves are the SDK's to read
-                tracingWanted(env));
+                tracingWanted(env),
+                // a live node answers within milliseconds; one that does not answer in this long is paused or stuck
+                Duration.ofMillis(reader.integer("NODES_WAIT_MS", 500, new IntRange(0, 60_000))));
     }
 
     /**

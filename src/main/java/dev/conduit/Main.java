@@ -11,6 +11,7 @@ import dev.conduit.platform.ShutdownSafeLogManager;
 import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
+import dev.conduit.platform.cache.NodeFeed;
 import dev.conduit.platform.db.Backup;
 import dev.conduit.platform.db.Database;
 import dev.conduit.platform.db.DatabaseTarget;
@@ -125,6 +126,8 @@ public final class Main {
     // what startAll has started, stopped in reverse by stop()
     private EmbeddedPostgres embedded;
     private Database database;
+    private NodeFeed nodes;
+    private ChangeFeed changes;
     private Optional<Metrics> metrics = Optional.empty();
     private Optional<Tracing> tracing = Optional.empty();
     private WebServer server;
@@ -296,9 +299,11 @@ public final class Main {
         // a request waits for a database connection as long as it would at the front door now (requests the caches
         // answer are counted there: when the database is what limits, those that need it would queue here long)
         var admission = Admission.gate(config.admissionLimit(), config.admissionWait(), config.admissionOverloadWait());
+        // this node's name: its connections tell it with each change they make, for the other nodes to hear (V11)
+        String node = NodeFeed.newNodeName();
         database = Database.connect(target, config.databasePoolSize(), config.databaseTimeouts(),
                 observed(statements, tracing),
-                () -> admission.overloaded() && RequestRecord.admittedBeforeAnyStatement());
+                () -> admission.overloaded() && RequestRecord.admittedBeforeAnyStatement(), Optional.of(node));
         admission.whenShedding(database::sheddingBegan);
         // 3. the schema, on a thread of its own: the rest is built meanwhile, and the server starts listening only
         //    once the schema is current. Its connection is the first the pool makes: asked for before JDBI is set up,
@@ -318,8 +323,10 @@ public final class Main {
         var buckets = new LocalBuckets(100_000, Duration.ofHours(1));
         var addresses = new ClientAddresses(config.trustedProxies());
 
-        // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there
-        var changes = new ChangeFeed();
+        // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there,
+        //    and the other nodes on the database hear of it from its triggers (a write waits until they have)
+        nodes = new NodeFeed(node, database::connectApart, jdbi, config.nodesWait());
+        changes = new ChangeFeed(nodes);
         var budget = new CacheBudget((long) config.cacheMegabytes() << 20);
         var users = new Users(jdbi, hasher, tokens, changes, new FailedLogins(buckets, config.loginFailuresPerEmail()));
         var sessions = new Sessions(jdbi, tokens, users::acceptsTokens, changes, clock);
@@ -344,6 +351,7 @@ public final class Main {
                 config.jwtTtl());
         caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches(), sessions.caches(),
                 site.caches()).flatMap(List::stream).toList();
+        var joined = nodes.start(changes, caches);
         metrics = metricsReady.join();
         metrics.ifPresent(m -> {
             database.reportTo(m.registry());
@@ -354,6 +362,14 @@ public final class Main {
                     Tags.empty(), hasher::waiting);
             m.counter("conduit.password.hashes", "Argon2id computations: passwords hashed and verified",
                     Tags.empty(), hasher::computed);
+            m.gauge("conduit.nodes.others", "Other nodes listening for changes on this database", Tags.empty(),
+                    nodes::otherNodes);
+            m.gauge("conduit.nodes.listening", "1 while this node hears the changes others write (else its caches "
+                    + "keep nothing)", Tags.empty(), () -> nodes.listening() ? 1 : 0);
+            m.counter("conduit.nodes.changes.heard", "Changes other writers made, heard from the database",
+                    Tags.empty(), nodes::heard);
+            m.counter("conduit.nodes.ack.timeouts", "Writes whose wait for the other nodes ran out (NODES_WAIT_MS)",
+                    Tags.empty(), nodes::ackTimeouts);
         });
         // the server listens only once the schema step is done, so a probe never waits on it
         health = new Health(jdbi, () -> schema.join().version());
@@ -438,6 +454,8 @@ public final class Main {
         articles.useSearchLanguage(config.searchLanguage()).ifPresent(n -> LOG.log(System.Logger.Level.INFO,
                 "Search language is now " + config.searchLanguage() + ": re-indexed " + n + " articles"));
         HELIDON_GLOBALS.join();
+        // the other nodes know of this one before it serves: from now on they wait for it to hear their writes
+        joined.join();
         server.start();
         // Helidon logs a listener that could not bind (a port in use) and stops, without throwing
         if (!server.isRunning()) {
@@ -463,6 +481,16 @@ public final class Main {
     /** The management listener's port (metrics); -1 when metrics are off. */
     public int managementPort() {
         return metrics.isPresent() ? server.port(MANAGEMENT) : -1;
+    }
+
+    /** This node's name among those on its database (for tests). */
+    public String node() {
+        return nodes.node();
+    }
+
+    /** The feed every change reaches the caches through (for tests). */
+    public ChangeFeed changes() {
+        return changes;
     }
 
     /** Every in-process cache (for tests). */
@@ -491,6 +519,10 @@ public final class Main {
         if (server != null) {
             server.stop();
             server = null;
+        }
+        if (nodes != null) {
+            nodes.close();
+            nodes = null;
         }
         if (database != null) {
             database.close();

@@ -64,10 +64,14 @@ final class ArticleCache {
         listings = budget.share("articles.listings", 8, (key, listing) -> listing.weight());
         favoriteListings = budget.share("articles.favoriteListings", 2, (key, listing) -> listing.weight());
         favorites = budget.share("articles.favorites", 5, (user, ids) -> 64 + 32 * ids.size());
-        feed.subscribe(ArticleChange.class, this::articleChanged);
+        feed.subscribe(ArticleChange.class, this::articleChanged, this::articleChangedElsewhere);
         feed.subscribe(FavoriteChange.class, change -> {
             summaries.update(change.articleId(), summary -> summary.withFavoritesCount(change.favoritesCount()));
             favorites.update(change.userId(), ids -> toggled(ids, change.articleId(), change.favorited()));
+            favoriteListings.invalidateIf((key, listing) -> key.isFavoritesOf(change.userId()));
+        }, change -> {
+            summaries.invalidate(change.articleId());
+            favorites.invalidate(change.userId());
             favoriteListings.invalidateIf((key, listing) -> key.isFavoritesOf(change.userId()));
         });
         feed.subscribe(Followed.class, change -> listings.invalidate(Listing.Key.feed(change.follower())));
@@ -104,9 +108,7 @@ final class ArticleCache {
 
     /** One at a time, so a creation and a later change of the same article cannot interleave their list updates. */
     private synchronized void articleChanged(ArticleChange change) {
-        summaries.invalidate(change.id());
-        bodies.invalidate(change.id());
-        change.slugs().forEach(slugs::invalidate);
+        forget(change);
         switch (change.kind()) {
             // nobody has favorited a new article yet: it joins no favorites list, so their cache is not passed over
             case CREATED -> {
@@ -131,6 +133,25 @@ final class ArticleCache {
                 }
             }
         }
+    }
+
+    /** Another writer's change: the lists it may have moved go too, to be read again. */
+    private void articleChangedElsewhere(ArticleChange change) {
+        // heard before this node's own creation of it is applied, a removal must void that creation's list updates
+        if (change.kind() != ArticleChange.Kind.CREATED && change.createdAt() != null) {
+            rememberIfYoung(change);
+        }
+        forget(change);
+        for (var lists : List.of(listings, favoriteListings)) {
+            lists.invalidateIf((key, listing) -> key.affectedBy(change, listing));
+        }
+    }
+
+    /** Drops the article's own entries, and the tag list if the change moved a tag. */
+    private void forget(ArticleChange change) {
+        summaries.invalidate(change.id());
+        bodies.invalidate(change.id());
+        change.slugs().forEach(slugs::invalidate);
         if (!change.tags().isEmpty()) {
             tags.invalidateAll();
         }

@@ -9,6 +9,8 @@ import java.util.Set;
  * @param createdAt when the article was created: where it goes in the lists it joins
  * @param tags      its tags when created or deleted; the tags added or removed when edited
  * @param slugs     slugs that no longer name it (its old slug after a rename, its slug after a delete)
+ *     <p>Heard from another writer (the database's triggers tell it) a change names no tags but those of an edit
+ *     of its tags, told tag by tag, and such an edit has no author (0) nor time (null).
  */
 public record ArticleChange(Kind kind, long id, long authorId, Instant createdAt, Set<String> tags, Set<String> slugs) {
     public enum Kind {

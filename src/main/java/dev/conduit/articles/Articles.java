@@ -204,9 +204,10 @@ public final class Articles {
             var toggled = jdbi.withHandle(h -> favorited ? store.favorite(h, userId, id) : store.unfavorite(h, userId, id))
                     .orElseThrow(Articles::notFound);
             if (toggled.changed()) { // else the caches hold what is stored already
-                feed.publish(new FavoriteChange(userId, id, favorited, toggled.favoritesCount()));
+                feed.apply(new FavoriteChange(userId, id, favorited, toggled.favoritesCount()));
             }
         });
+        feed.othersCaughtUp();
         return view(id, userId);
     }
 

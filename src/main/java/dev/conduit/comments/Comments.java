@@ -42,9 +42,10 @@ public final class Comments {
         this.profiles = profiles;
         this.feed = feed;
         feed.subscribe(CommentAdded.class, change -> byArticle.update(change.articleId(),
-                comments -> with(comments, change.comment())));
+                comments -> with(comments, change.comment())), change -> byArticle.invalidate(change.articleId()));
         feed.subscribe(CommentDeleted.class, change -> byArticle.update(change.articleId(),
-                comments -> comments.stream().filter(c -> c.id() != change.commentId()).toList()));
+                comments -> comments.stream().filter(c -> c.id() != change.commentId()).toList()),
+                change -> byArticle.invalidate(change.articleId()));
     }
 
     public List<Comment> list(String slug, Long viewer) {
@@ -69,9 +70,10 @@ public final class Comments {
         long articleId = articles.idOf(slug);
         var comment = order.locked(articleId, () -> {
             var written = jdbi.withHandle(h -> store.insert(h, articleId, authorId, text));
-            feed.publish(new CommentAdded(articleId, written));
+            feed.apply(new CommentAdded(articleId, written));
             return written;
         });
+        feed.othersCaughtUp();
         return comment.as(profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone));
     }
 
@@ -88,8 +90,9 @@ public final class Comments {
                     throw notFound();
                 }
             });
-            feed.publish(new CommentDeleted(articleId, commentId));
+            feed.apply(new CommentDeleted(articleId, commentId));
         });
+        feed.othersCaughtUp();
     }
 
     /**

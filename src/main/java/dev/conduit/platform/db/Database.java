@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -110,10 +111,19 @@ public final class Database implements AutoCloseable {
      */
     public static Database connect(DatabaseTarget target, int size, Timeouts timeouts, StatementListener listener,
             BooleanSupplier sheddable) {
-        return new Database(() -> settings(target, size, timeouts), size, target, timeouts, listener, sheddable);
+        return connect(target, size, timeouts, listener, sheddable, Optional.empty());
     }
 
-    private static HikariConfig settings(DatabaseTarget target, int size, Timeouts timeouts) {
+    /**
+     * The same, each connection of the pool naming {@code node} as the writer of the changes it makes (the setting
+     * {@code conduit.node}, which the change feed's triggers tell with each change: V11).
+     */
+    public static Database connect(DatabaseTarget target, int size, Timeouts timeouts, StatementListener listener,
+            BooleanSupplier sheddable, Optional<String> node) {
+        return new Database(() -> settings(target, size, timeouts, node), size, target, timeouts, listener, sheddable);
+    }
+
+    private static HikariConfig settings(DatabaseTarget target, int size, Timeouts timeouts, Optional<String> node) {
         var hikari = new HikariConfig();
         hikari.setPoolName("conduit");
         hikari.setJdbcUrl(target.jdbcUrl());
@@ -136,6 +146,7 @@ public final class Database implements AutoCloseable {
         hikari.addDataSourceProperty("ApplicationName", "conduit");
         // sends the application name in the start-up packet instead of a SET after login (the schema needs 10+)
         hikari.addDataSourceProperty("assumeMinServerVersion", "10");
+        node.ifPresent(name -> hikari.addDataSourceProperty("options", "-c conduit.node=" + name));
         return hikari;
     }
 
@@ -166,17 +177,36 @@ public final class Database implements AutoCloseable {
     }
 
     private boolean reachable() {
-        var properties = new Properties();
-        target.user().ifPresent(user -> properties.setProperty("user", user));
-        target.password().ifPresent(password -> properties.setProperty("password", password));
-        properties.setProperty("connectTimeout", "1");
-        properties.setProperty("loginTimeout", "1");
+        var properties = login(1);
         properties.setProperty("socketTimeout", "1");
         try (Connection probe = DriverManager.getConnection(target.jdbcUrl(), properties)) {
             return probe.isValid(1);
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /**
+     * A connection of its own, outside the pool and its turns, named {@code applicationName} in
+     * {@code pg_stat_activity}: a listener's, open for as long as its owner runs.
+     */
+    public Connection connectApart(String applicationName) throws SQLException {
+        var properties = login(2);
+        properties.setProperty("ApplicationName", applicationName);
+        properties.setProperty("assumeMinServerVersion", "10");
+        properties.setProperty("tcpKeepAlive", "true");
+        // a connection that went dead without a word must fail, not hold its reader forever
+        properties.setProperty("socketTimeout", Long.toString(Math.max(1, timeouts.socket().toSeconds())));
+        return DriverManager.getConnection(target.jdbcUrl(), properties);
+    }
+
+    private Properties login(int timeoutSeconds) {
+        var properties = new Properties();
+        target.user().ifPresent(user -> properties.setProperty("user", user));
+        target.password().ifPresent(password -> properties.setProperty("password", password));
+        properties.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+        properties.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
+        return properties;
     }
 
     /**
