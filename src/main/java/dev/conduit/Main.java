@@ -351,7 +351,8 @@ public final class Main {
                 config.jwtTtl());
         caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches(), sessions.caches(),
                 site.caches()).flatMap(List::stream).toList();
-        var joined = nodes.start(changes, caches);
+        // connects meanwhile; reads the change log once the schema step is done
+        var joined = nodes.start(changes, caches, schema);
         metrics = metricsReady.join();
         metrics.ifPresent(m -> {
             database.reportTo(m.registry());

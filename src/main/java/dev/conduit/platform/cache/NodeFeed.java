@@ -56,7 +56,8 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NodeFeed.class.getName());
     private static final String NODES = "conduit_nodes";
     private static final String NAME_PREFIX = "conduit-feed ";
-    private static final int POLL_MILLIS = 10;
+    /** The log is read at once when a barrier asks; this often otherwise (changes made in SQL, a missed barrier). */
+    private static final int POLL_MILLIS = 50;
     private static final Duration RETRY = Duration.ofMillis(250);
     private static final Duration REFRESH = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY = Duration.ofSeconds(2);
@@ -98,6 +99,7 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
     private ChangeFeed feed;
     private List<Cached<?, ?>> caches;
     private Thread listener;
+    private CompletableFuture<?> schema;
 
     /**
      * A live node: the highest of our barriers it answered; late once it let one pass unanswered, and not waited
@@ -130,14 +132,15 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
     }
 
     /**
-     * Begins listening on a thread of its own, handing other writers' changes to {@code feed} and emptying
+     * Begins listening on a thread of its own (reading the log once {@code schema} is done), handing other writers' changes to {@code feed} and emptying
      * {@code caches} when changes may have been missed. The returned future completes once this node reads the log
      * and the live nodes have answered its first barrier (so they wait for it from then on), or after the wait, or
      * once it is known that the log cannot be read yet.
      */
-    public CompletableFuture<Void> start(ChangeFeed feed, List<Cached<?, ?>> caches) {
+    public CompletableFuture<Void> start(ChangeFeed feed, List<Cached<?, ?>> caches, CompletableFuture<?> schema) {
         this.feed = feed;
         this.caches = caches;
+        this.schema = schema;
         listener = Thread.ofPlatform().daemon().name("node-feed").start(this::listen);
         return joined;
     }
@@ -257,9 +260,11 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
                                  and c.node is distinct from ?
                              """)) {
                     try (var statement = opened.createStatement()) {
-                        statement.execute("listen " + NODES);
+                        // planned for each read's own snapshot: a generic plan of "xid >= ?" scans the whole log
+                        statement.execute("set plan_cache_mode = force_custom_plan; listen " + NODES);
                     }
                     log.setString(3, node);
+                    schema.join();
                     // from here on nothing is missed: what was cached before goes
                     String snapshot = snapshot(opened);
                     caches.forEach(Cached::resume);
