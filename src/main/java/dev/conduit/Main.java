@@ -365,8 +365,8 @@ public final class Main {
                     Tags.empty(), hasher::computed);
             m.gauge("conduit.nodes.others", "Other nodes listening for changes on this database", Tags.empty(),
                     nodes::otherNodes);
-            m.gauge("conduit.nodes.listening", "1 while this node hears the changes others write (else its caches "
-                    + "keep nothing)", Tags.empty(), () -> nodes.listening() ? 1 : 0);
+            m.gauge("conduit.nodes.listening", "1 while this node reads the changes others write", Tags.empty(),
+                    () -> nodes.listening() ? 1 : 0);
             m.counter("conduit.nodes.changes.heard", "Changes other writers made, heard from the database",
                     Tags.empty(), nodes::heard);
             m.counter("conduit.nodes.ack.timeouts", "Writes whose wait for the other nodes ran out (NODES_WAIT_MS)",

@@ -51,8 +51,6 @@ public final class Cached<K, V> {
     private final ReadWriteLock bulk = new ReentrantReadWriteLock();
     /** {@link #get}'s loads in progress, each begun when its key's stripe stamp was {@code stamp}. */
     private final ConcurrentHashMap<K, Load<V>> loading = new ConcurrentHashMap<>();
-    /** While changes may go unheard ({@link #suspend}): loads are returned, not kept. */
-    private volatile boolean suspended;
 
     private record Load<V>(long stamp, CompletableFuture<V> result) {
     }
@@ -230,22 +228,6 @@ public final class Cached<K, V> {
         }
     }
 
-    /**
-     * Keeps nothing from now on, until {@link #resume}: for while the changes others make may go unheard (the
-     * change feed's connection was lost).
-     */
-    public void suspend() {
-        suspended = true;
-        invalidateAll();
-    }
-
-    /** Keeps values again, none of those loaded before: call it once changes are heard again. */
-    public void resume() {
-        suspended = false;
-        // after the flag: a load that began while suspended and stores now is voided or removed here
-        invalidateAll();
-    }
-
     /** A snapshot of what is cached now (for tests that compare it with the database). */
     public Map<K, V> snapshot() {
         return Map.copyOf(cache.asMap());
@@ -255,7 +237,7 @@ public final class Cached<K, V> {
     private void store(K key, V value, BooleanSupplier unchanged) {
         bulk.readLock().lock();
         try {
-            cache.asMap().compute(key, (k, current) -> !suspended && unchanged.getAsBoolean() ? value : current);
+            cache.asMap().compute(key, (k, current) -> unchanged.getAsBoolean() ? value : current);
         } finally {
             bulk.readLock().unlock();
         }

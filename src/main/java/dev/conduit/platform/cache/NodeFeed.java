@@ -48,9 +48,11 @@ import org.postgresql.PGNotification;
  * names each listening connection {@code conduit-feed <node>}), read every second, and any that sends a barrier
  * meanwhile; a node that stops says {@code bye}.
  *
- * <p><b>A lost connection</b>: from the moment it is noticed until the node reads the log again the caches keep
- * nothing ({@link Cached#suspend}), and they are emptied at both ends of the gap, as when the node could not read
- * for longer than rows are kept (a pause), or read a change it cannot understand.
+ * <p><b>A lost connection</b> loses nothing: once connected again the node reads on from its last snapshot. If it
+ * could not read for half as long as rows are kept (an outage, a pause), it empties its caches instead, as when it
+ * reads a change it cannot understand. Meanwhile its caches answer what they hold, as in any database outage: no
+ * write can commit while the database is down, but one that reached it from another node while this one was cut
+ * off shows here only once this node reads again.
  */
 public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NodeFeed.class.getName());
@@ -95,6 +97,9 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
     private final LongAdder timeouts = new LongAdder();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private volatile boolean listening;
+    /** The snapshot the log was last read in, and when: where a new connection reads on from. */
+    private String snapshot;
+    private long readAt;
     private volatile boolean closed;
     private ChangeFeed feed;
     private List<Cached<?, ?>> caches;
@@ -132,7 +137,8 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
     }
 
     /**
-     * Begins listening on a thread of its own (reading the log once {@code schema} is done), handing other writers' changes to {@code feed} and emptying
+     * Begins listening on a thread of its own (reading the log once {@code schema} is done), handing other writers'
+     * changes to {@code feed} and emptying
      * {@code caches} when changes may have been missed. The returned future completes once this node reads the log
      * and the live nodes have answered its first barrier (so they wait for it from then on), or after the wait, or
      * once it is known that the log cannot be read yet.
@@ -211,7 +217,7 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
         return otherCount;
     }
 
-    /** Whether this node reads the log now (else its caches keep nothing). */
+    /** Whether this node reads the log now. */
     public boolean listening() {
         return listening;
     }
@@ -266,8 +272,16 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
                     log.setString(3, node);
                     schema.join();
                     // from here on nothing is missed: what was cached before goes
-                    String snapshot = snapshot(opened);
-                    caches.forEach(Cached::resume);
+                    if (snapshot == null || System.nanoTime() - readAt > KEPT.toNanos() / 2) {
+                        if (snapshot != null) {
+                            LOG.log(System.Logger.Level.WARNING, "The change log was not read for "
+                                    + Duration.ofNanos(System.nanoTime() - readAt).toSeconds()
+                                    + " s: emptying the caches");
+                            caches.forEach(Cached::invalidateAll);
+                        }
+                        snapshot = snapshot(opened);
+                        readAt = System.nanoTime();
+                    }
                     listening = true;
                     retry = RETRY;
                     refreshNodes(opened);
@@ -275,7 +289,6 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
                     send(opened, List.of("barrier " + node + " " + barrier));
                     long joinBy = System.nanoTime() + wait.toNanos();
                     long refreshAt = System.nanoTime() + REFRESH.toNanos();
-                    long readAt = System.nanoTime();
                     var horizons = new ArrayDeque<Horizon>();
                     var pg = opened.unwrap(PGConnection.class);
                     if (answeredAll(barrier)) {
@@ -315,9 +328,9 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
                     stopListening();
                     if (wasListening) {
                         LOG.log(System.Logger.Level.WARNING, "Lost the change feed's connection (" + e.getMessage()
-                                + "): caches keep nothing until it is back");
+                                + "): reading on from where it was once it is back");
                     }
-                    joined.complete(null); // a node that cannot read the log yet serves, uncached
+                    joined.complete(null); // a node that cannot read the log yet serves
                     Thread.sleep(retry);
                     retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
                 }
@@ -374,10 +387,7 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
     }
 
     private void stopListening() {
-        listening = false;
-        if (caches != null) {
-            caches.forEach(Cached::suspend);
-        }
+        listening = false; // writes stop waiting for answers this node could not hear
         lock.lock();
         try {
             answered.signalAll();
