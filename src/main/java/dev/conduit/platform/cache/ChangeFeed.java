@@ -13,10 +13,10 @@ import java.util.function.Consumer;
  * <p>Changes this node made are published by the logic that wrote them, after the write committed, and handled
  * before {@link #publish} returns, so the writer's next read misses what it changed; the handlers may update
  * their entries in place while this node is alone on its database. With other nodes there, whose changes to the
- * same rows may be heard before or after ours, every change only drops what it names. Changes other writers made (other nodes on the database, an operator's SQL) arrive from
- * the database's triggers through {@link NodeFeed} ({@link #heard}), on one thread, not in the order they
- * committed, and after this node's own changes of the same rows may have been applied: their handlers only drop
- * what the change names, and the next read loads it again.
+ * same rows may be heard before or after ours, every change only drops what it names. Changes other writers made
+ * (other nodes on the database, an operator's SQL) arrive from the database's triggers through {@link NodeFeed}
+ * ({@link #heard}), on one thread, not in the order they committed, and after this node's own changes of the same
+ * rows may have been applied: their handlers only drop what the change names, and the next read loads it again.
  */
 public final class ChangeFeed {
     private final Map<Class<?>, List<Handlers>> handlers = new ConcurrentHashMap<>();
@@ -28,6 +28,18 @@ public final class ChangeFeed {
 
     /** The other nodes on the database. */
     public interface Others {
+        /** None: a node alone. */
+        Others NONE = new Others() {
+            @Override
+            public boolean any() {
+                return false;
+            }
+
+            @Override
+            public void caughtUp() {
+            }
+        };
+
         /** Whether any other node is there now. */
         boolean any();
 
@@ -37,16 +49,7 @@ public final class ChangeFeed {
 
     /** A feed of this node's changes only. */
     public ChangeFeed() {
-        this(new Others() {
-            @Override
-            public boolean any() {
-                return false;
-            }
-
-            @Override
-            public void caughtUp() {
-            }
-        });
+        this(Others.NONE);
     }
 
     /** A feed whose {@link #publish} returns once {@code others} have heard the change too. */
@@ -86,10 +89,7 @@ public final class ChangeFeed {
      * which then calls {@link #othersCaughtUp} once it let go.
      */
     public void apply(Record change) {
-        boolean alone = !others.any();
-        for (var handler : handlers.getOrDefault(change.getClass(), List.of())) {
-            (alone ? handler.here() : handler.elsewhere()).accept(change);
-        }
+        deliver(change, !others.any());
     }
 
     /** Returns once the other nodes have heard every change committed before the call. */
@@ -99,8 +99,13 @@ public final class ChangeFeed {
 
     /** Tells every subscriber of the change's type of a change another writer made. */
     void heard(Record change) {
+        deliver(change, false);
+    }
+
+    /** To each subscriber's {@code here} handler, or its {@code elsewhere} one (which only drops). */
+    private void deliver(Record change, boolean here) {
         for (var handler : handlers.getOrDefault(change.getClass(), List.of())) {
-            handler.elsewhere().accept(change);
+            (here ? handler.here() : handler.elsewhere()).accept(change);
         }
     }
 
