@@ -80,6 +80,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.logging.LogManager;
@@ -185,8 +186,11 @@ public final class Main {
      * stopped: every row replaced by the backup's). Returns the exit status.
      */
     static int command(Config config, List<String> args) {
+        if (args.equals(List.of("database"))) {
+            return serveDatabase(config);
+        }
         if (args.size() != 2 || !List.of("backup", "restore").contains(args.get(0))) {
-            System.err.println("usage: conduit backup FILE | conduit restore FILE");
+            System.err.println("usage: conduit backup FILE | conduit restore FILE | conduit database");
             return 2;
         }
         Path file = Path.of(args.get(1)).toAbsolutePath();
@@ -200,6 +204,38 @@ public final class Main {
             System.err.println("conduit: " + args.get(0) + " failed: " + e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * {@code database}: the embedded PostgreSQL of DATA_DIR in a process of its own, which no node owns, for several
+     * nodes on one machine (./conduit cluster); it runs until SIGTERM. Says where to connect on one line; the role's
+     * password is in DATA_DIR's postgres-password file.
+     */
+    private static int serveDatabase(Config config) {
+        EmbeddedPostgres embedded;
+        DatabaseTarget target;
+        try {
+            // room for 16 nodes with this pool size, each with its change-feed listener and a worker, as startAll's
+            embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(),
+                    16 * (config.databasePoolSize() + 2) + 10);
+            target = embedded.prepareApplicationRole();
+        } catch (RuntimeException e) {
+            System.err.println("conduit: database failed: " + e.getMessage());
+            return 1;
+        }
+        var stopped = new CountDownLatch(1);
+        embedded.superviseRestarts(stopped::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(embedded::close, "conduit-database-shutdown"));
+        LOG.log(System.Logger.Level.INFO, "Database ready: DATABASE_URL=" + target.jdbcUrl() + " DATABASE_USER="
+                + target.user().orElseThrow() + " (DATABASE_PASSWORD in "
+                + config.dataDir().resolve("postgres-password") + ")");
+        try {
+            stopped.await(); // until SIGTERM (the hook stops PostgreSQL), or PostgreSQL could not be restarted
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        embedded.close();
+        return 1;
     }
 
     /** From DATABASE_URL's server, else the embedded one: a running Conduit's, or started here for the backup. */

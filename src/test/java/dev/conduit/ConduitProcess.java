@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  */
 final class ConduitProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Conduit listening on http://[^ ]+:(\\d+)/api");
+    private static final Pattern DATABASE_READY = Pattern.compile("Database ready: DATABASE_URL=[^ ]+:(\\d+)/");
     // what the child needs from this environment: the rest (DATABASE_URL above all) is the test's to give
     private static final List<String> INHERITED = List.of("PATH", "HOME", "LANG", "TMPDIR");
 
@@ -31,15 +32,19 @@ final class ConduitProcess implements AutoCloseable {
     private final Thread logReader;
     private final StringBuffer log = new StringBuffer();
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final Pattern ready;
     private final Duration startup;
 
-    private ConduitProcess(Map<String, String> environment, List<String> javaOptions) throws IOException {
+    private ConduitProcess(Map<String, String> environment, List<String> javaOptions, List<String> args,
+                           Pattern ready) throws IOException {
+        this.ready = ready;
         var command = new ArrayList<String>();
         command.add(ProcessHandle.current().info().command().orElseThrow());
         // small: it shares the machine's cores and memory with the test's own JVM
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC"));
         command.addAll(javaOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(args);
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().retainAll(INHERITED);
         builder.environment().putAll(environment);
@@ -57,7 +62,16 @@ final class ConduitProcess implements AutoCloseable {
     /** The same, with options for its JVM. */
     static ConduitProcess start(Map<String, String> environment, List<String> javaOptions) {
         try {
-            return new ConduitProcess(environment, javaOptions);
+            return new ConduitProcess(environment, javaOptions, List.of(), LISTENING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code conduit database}: the embedded PostgreSQL alone; returns once it is ready ({@link #port} is its). */
+    static ConduitProcess database(Map<String, String> environment) {
+        try {
+            return new ConduitProcess(environment, List.of(), List.of("database"), DATABASE_READY);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -149,7 +163,7 @@ final class ConduitProcess implements AutoCloseable {
             String line;
             while ((line = lines.readLine()) != null) {
                 log.append(line).append('\n');
-                var listening = LISTENING.matcher(line);
+                var listening = ready.matcher(line);
                 if (listening.find()) {
                     port.complete(Integer.parseInt(listening.group(1)));
                 }
