@@ -135,10 +135,21 @@ final class ArticleCache {
         }
     }
 
-    /** Another writer's change: the lists it may have moved go too, to be read again. */
-    private void articleChangedElsewhere(ArticleChange change) {
-        // heard before this node's own creation of it is applied, a removal must void that creation's list updates
-        if (change.kind() != ArticleChange.Kind.CREATED && change.createdAt() != null) {
+    /**
+     * Another writer's change, or this node's while others share the database: the lists it may have moved go too, to
+     * be read again. But a new article joins them in place, as on a node alone: it carries all they need (its id,
+     * author, creation time; its tags come apart, as edits that drop the tags' lists), and a change of it heard first
+     * voids that (below). Dropping every list a new article joins (the newest articles, its author's, its author's
+     * followers' feeds: each a count and 500 ids to load again, on every node) cost two nodes 8x the PostgreSQL CPU
+     * per request of one in the bench's mixed load.
+     */
+    private synchronized void articleChangedElsewhere(ArticleChange change) {
+        if (change.kind() == ArticleChange.Kind.CREATED) {
+            articleChanged(change);
+            return;
+        }
+        // heard before the article's creation is applied, a removal must void that creation's list updates
+        if (change.createdAt() != null) {
             rememberIfYoung(change);
         }
         forget(change);

@@ -13,10 +13,12 @@ import java.util.function.Consumer;
  * <p>Changes this node made are published by the logic that wrote them, after the write committed, and handled
  * before {@link #publish} returns, so the writer's next read misses what it changed; the handlers may update
  * their entries in place while this node is alone on its database. With other nodes there, whose changes to the
- * same rows may be heard before or after ours, every change only drops what it names. Changes other writers made
- * (other nodes on the database, an operator's SQL) arrive from the database's triggers through {@link NodeFeed}
- * ({@link #heard}), on one thread, not in the order they committed, and after this node's own changes of the same
- * rows may have been applied: their handlers only drop what the change names, and the next read loads it again.
+ * same rows may be heard before or after ours, every change only drops what it names (or makes an update that no
+ * other change can overtake: a new article joining lists, which a change of it heard first voids). Changes other
+ * writers made (other nodes on the database, an operator's SQL) arrive from the database's triggers through
+ * {@link NodeFeed} ({@link #heard}), on one thread, not in the order they committed, and after this node's own
+ * changes of the same rows may have been applied: their handlers drop what the change names, and the next read loads
+ * it again.
  */
 public final class ChangeFeed {
     private final Map<Class<?>, List<Handlers>> handlers = new ConcurrentHashMap<>();
@@ -57,14 +59,14 @@ public final class ChangeFeed {
         this.others = others;
     }
 
-    /** {@code handler} hears of every change of {@code type} from now on, wherever it was made; it only drops. */
+    /** {@code handler} hears of every change of {@code type} from now on, wherever it was made: it drops. */
     public <T extends Record> void subscribe(Class<T> type, Consumer<? super T> handler) {
         subscribe(type, handler, handler);
     }
 
     /**
      * {@code here} hears of every change of {@code type} this node makes, {@code elsewhere} of those made by other
-     * writers, which it may only drop from its caches.
+     * writers, which it drops from its caches (or applies in a way no other change can overtake).
      */
     public <T extends Record> void subscribe(Class<T> type, Consumer<? super T> here, Consumer<? super T> elsewhere) {
         var named = types.putIfAbsent(type.getSimpleName(), type);
@@ -102,7 +104,7 @@ public final class ChangeFeed {
         deliver(change, false);
     }
 
-    /** To each subscriber's {@code here} handler, or its {@code elsewhere} one (which only drops). */
+    /** To each subscriber's {@code here} handler, or its {@code elsewhere} one (which drops). */
     private void deliver(Record change, boolean here) {
         for (var handler : handlers.getOrDefault(change.getClass(), List.of())) {
             (here ? handler.here() : handler.elsewhere()).accept(change);
