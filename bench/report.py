@@ -112,6 +112,9 @@ def markdown(r, images):
         f"load average at start {', '.join(f'{x:.2f}' for x in m['load_avg_at_start'])}",
         f"- Server: {r['server']['url']}, start-up {fmt(r['server']['startup_ms'])} ms; JVM: "
         f"`{' '.join(r['server']['jvm'] or ['(not visible)'])}`",
+        *([f"- **Cluster**: {r['cluster']['nodes']} node(s) behind {r['cluster']['balancer']}, on a PostgreSQL of"
+           " their own (bench/cluster.py); the server's CPU and RSS below are the nodes' sums (nginx's not counted)"]
+          if r.get("cluster") else []),
         f"- Dataset (seed {ds['seed']}, {ds['preset']}, scale {ds['scale']}, seeded in {ds['seconds']} s): "
         + ", ".join(f"{v:,} {k}" for k, v in ds["counts"].items()),
         f"- wrk {r['tools']['wrk'].split()[1] if r['tools']['wrk'] else ''}: 1 thread, {o['wrk']['connections']} "
@@ -208,6 +211,23 @@ def markdown(r, images):
                         [[i + 1, p["answered"], p["refused"], p["failed"], p["p50"], p["p99"], p.get("refused_p50"),
                           pct(p["client_cpu"]) if p.get("client_cpu") is not None else ""]
                          for i, p in enumerate(ov["overload_per_second"])]), ""]
+    rr = r.get("rolling_restart")
+    if rr:
+        a = rr["answers"]
+        lines += [f"## Rolling restart: `{rr['scenario']}` at {rr['rate']:,}/s through nginx, {rr['nodes']} nodes", "",
+                  f"- Each node in turn: out of nginx's rotation (a reload), SIGTERM (drain, stop), started, ready, "
+                  f"warmed with reads of its own, back in; all {rr['nodes']} in {fmt(rr['restarts_seconds'])} s"
+                  + ("" if rr["within_load"] else " (**not all under the load**)")
+                  + (f"; **failed: {rr['restart_error']}**" if rr.get("restart_error") else ""),
+                  f"- **{rr['failed_requests']:,} failed requests** of {rr['requests']:,} (Gatling KO "
+                  f"{rr['gatling_ko']:,}; refused {a.get('refused')}, no answer {a.get('failed')}, other 5xx "
+                  f"{a.get('errors_5xx')}); achieved {rr['achieved']:,}/s",
+                  f"- Latency: p50 {a.get('p50')} ms, p99 {a.get('p99')} ms, max {a.get('max')} ms", ""]
+        if rr.get("restarts"):
+            lines += [table(["node", "out (s)", "stop (s)", "start to ready (s)", "warm-up (s)", "warm-up requests",
+                             "back, lighter share first (s)"],
+                            [[x["node"], x["out_s"], x["stop_s"], x["start_s"], x.get("warm_s"), x.get("warm_requests"),
+                              x["back_s"]] for x in rr["restarts"]]), ""]
     so = r.get("soak")
     if so:
         lines += [f"## Soak: `{so.get('scenario', 'mixed')}` at {so['rate']:,}/s for {so['minutes']} min", ""]

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.commons.io.file.PathUtils;
+import org.junit.jupiter.api.Assumptions;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -32,6 +33,8 @@ public final class TestServer {
     }
 
     public static synchronized Main app() {
+        // a test that needs this process's own server (its caches, its database) cannot run against CONDUIT_URL's
+        Assumptions.assumeTrue(elsewhere().isEmpty(), "needs the tests' own server; CONDUIT_URL is set");
         if (app == null) {
             Path dataDir = newDataDir();
             var external = externalTarget();
@@ -54,7 +57,26 @@ public final class TestServer {
     }
 
     public static Api api() {
-        return new Api("http://127.0.0.1:" + app().port() + "/api");
+        return new Api(url() + "/api");
+    }
+
+    /**
+     * Where the tests' requests go: the shared server, or the Conduit that CONDUIT_URL names (a cluster's balancer:
+     * bench/cluster-proof runs the site's tests through one). The tests that need the server's insides are then
+     * skipped.
+     */
+    public static String url() {
+        return elsewhere().orElseGet(() -> "http://127.0.0.1:" + app().port());
+    }
+
+    /** Whether the tests' requests go to CONDUIT_URL rather than to their own server. */
+    public static boolean elsewhereSet() {
+        return elsewhere().isPresent();
+    }
+
+    private static Optional<String> elsewhere() {
+        return Optional.ofNullable(System.getenv("CONDUIT_URL")).map(String::strip).filter(url -> !url.isEmpty())
+                .map(url -> url.replaceAll("/+$", ""));
     }
 
     /** Every SQL statement the shared server runs. */

@@ -52,7 +52,7 @@ final class Visitor {
     final Map<String, String> cookies = new LinkedHashMap<>();
 
     static String base() {
-        return "http://127.0.0.1:" + TestServer.app().port();
+        return TestServer.url();
     }
 
     Page get(String path) {
