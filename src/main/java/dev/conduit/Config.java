@@ -32,6 +32,10 @@ import java.util.function.IntSupplier;
  *     for {@code jwtPreviousSecretGrace} after the start
  * @param idempotencyKeyLifetime how long a request's Idempotency-Key and answer are kept for its retries
  * @param nodesWait how long a write waits for the other nodes on its database to drop what it changed
+ * @param rateLimitStore where the rate limiter keeps its buckets ({@code RATE_LIMIT_STORE}): by default in Redis
+ *     when {@code REDIS_URL} names one, else in the database when it is one that other nodes may share
+ *     ({@code DATABASE_URL}), else in this process
+ * @param redisUrl the Redis server of the rate limiter's buckets ({@code REDIS_URL})
  */
 public record Config(
         String host,
@@ -64,6 +68,8 @@ public record Config(
         List<AddressRange> rateLimitExempt,
         ClientLimits rateLimits,
         RateLimit loginFailuresPerEmail,
+        RateLimitStore rateLimitStore,
+        Optional<String> redisUrl,
         ConsoleLog.Format logFormat,
         boolean accessLog,
         boolean metrics,
@@ -71,6 +77,16 @@ public record Config(
         int managementPort,
         boolean tracing,
         Duration nodesWait) {
+
+    /** Where the rate limiter's token buckets live. */
+    public enum RateLimitStore {
+        /** In this process: each node counts on its own (N nodes behind a balancer allow N times each limit). */
+        LOCAL,
+        /** In the database: every node on it counts against the same buckets. */
+        DATABASE,
+        /** In Redis ({@code REDIS_URL}): shared as in the database, which then does none of the limits' work. */
+        REDIS
+    }
 
     /** Files the process keeps for itself beside its connections: its jars, the database pool, logs, epoll. */
     private static final int SPARE_FILES = 512;
@@ -100,11 +116,18 @@ public record Config(
         int jwtTtlSeconds = reader.integer("JWT_TTL_SECONDS", 86_400, new IntRange(60, 31_536_000));
         // the longest a request waits its turn (for admission, for a database connection) while overloaded
         var overloadWait = Duration.ofMillis(reader.integer("ADMISSION_OVERLOAD_WAIT_MS", 20, new IntRange(0, 60_000)));
+        var database = reader.database("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD");
+        var redis = reader.redisUrl("REDIS_URL");
+        var store = reader.store("RATE_LIMIT_STORE", redis.isPresent() ? RateLimitStore.REDIS
+                : database.isPresent() ? RateLimitStore.DATABASE : RateLimitStore.LOCAL);
+        if (store == RateLimitStore.REDIS && redis.isEmpty()) {
+            throw new InvalidConfig("RATE_LIMIT_STORE=redis needs REDIS_URL (redis://host:6379)");
+        }
         return new Config(
                 reader.text("HOST", "0.0.0.0"),
                 reader.integer("PORT", 8080, new IntRange(0, 65535)),
                 Path.of(reader.text("DATA_DIR", "data")).toAbsolutePath().normalize(),
-                reader.database("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD"),
+                database,
                 // HikariCP's rule of thumb: more connections than the database can run at once only queue.
                 reader.integer("DATABASE_POOL_SIZE", cores * 2 + 1, new IntRange(1, 1000)),
                 new Database.Timeouts(
@@ -148,6 +171,8 @@ public record Config(
                         reader.rate("RATE_LIMIT_WRITES", "600/min"),
                         reader.rate("RATE_LIMIT_WRITES_PER_ACCOUNT", "300/min")),
                 reader.rate("RATE_LIMIT_LOGIN_FAILURES", "10/h"),
+                store,
+                redis,
                 reader.format("LOG_FORMAT", ConsoleLog.Format.TEXT),
                 reader.flag("ACCESS_LOG", true),
                 reader.flag("METRICS", true),
@@ -270,6 +295,29 @@ public record Config(
                 case "on", "true", "yes", "1" -> true;
                 case "off", "false", "no", "0" -> false;
                 default -> throw new InvalidConfig(name + " must be on or off, got '" + raw.get() + "'");
+            };
+        }
+
+        /** {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS. */
+        Optional<String> redisUrl(String name) {
+            var value = optional(name);
+            if (value.isPresent() && !value.get().matches("rediss?://[^\\s/]+(/\\d+)?")) {
+                throw new InvalidConfig(name + " must be redis://host:port (or rediss:// for TLS), got '"
+                        + value.get().replaceAll("//[^@/]*@", "//...@") + "'");
+            }
+            return value;
+        }
+
+        RateLimitStore store(String name, RateLimitStore fallback) {
+            Optional<String> raw = optional(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            return switch (raw.get().toLowerCase(Locale.ROOT)) {
+                case "local" -> RateLimitStore.LOCAL;
+                case "database" -> RateLimitStore.DATABASE;
+                case "redis" -> RateLimitStore.REDIS;
+                default -> throw new InvalidConfig(name + " must be local, database or redis, got '" + raw.get() + "'");
             };
         }
 

@@ -19,7 +19,11 @@ import dev.conduit.platform.db.EmbeddedPostgres;
 import dev.conduit.platform.db.Migrations;
 import dev.conduit.platform.db.StatementListener;
 import dev.conduit.platform.idempotency.IdempotencyKeys;
+import dev.conduit.platform.limits.Buckets;
+import dev.conduit.platform.limits.DatabaseBucketStore;
 import dev.conduit.platform.limits.LocalBuckets;
+import dev.conduit.platform.limits.RedisBucketStore;
+import dev.conduit.platform.limits.SharedBuckets;
 import dev.conduit.platform.http.Admission;
 import dev.conduit.platform.http.Auth;
 import dev.conduit.platform.http.ClientAddresses;
@@ -110,6 +114,8 @@ public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
     /** The name of the listener that serves metrics. */
     private static final String MANAGEMENT = "management";
+    /** The longest a rate limit's check waits for Redis: it answers in well under a millisecond when well. */
+    private static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
     /** Articles rendered from markdown, kept for the pages: a few hundred long ones. */
     private static final long MARKDOWN_CACHE_BYTES = 16L << 20;
     /**
@@ -126,6 +132,7 @@ public final class Main {
 
     // what startAll has started, stopped in reverse by stop()
     private EmbeddedPostgres embedded;
+    private RedisBucketStore redis;
     private Database database;
     private NodeFeed nodes;
     private ChangeFeed changes;
@@ -355,8 +362,19 @@ public final class Main {
                 secret.getBytes(StandardCharsets.UTF_8), clock.instant().plus(config.jwtPreviousSecretGrace())));
         var tokens = new Tokens(jwtSecret, previousSecret, config.jwtTtl(), clock);
         var hasher = new PasswordHasher(config.passwordHashConcurrency());
-        // every bucket is full again an hour after its last use (the longest period a limit may have)
-        var buckets = new LocalBuckets(100_000, Duration.ofHours(1));
+        // every bucket is full again an hour after its last use (the longest period a limit may have); in a shared
+        // store, every node counts against the same buckets
+        Optional<SharedBuckets> sharedBuckets = switch (config.rateLimitStore()) {
+            case LOCAL -> Optional.empty();
+            // each 1,000th new bucket sweeps out those full again
+            case DATABASE -> Optional.of(new SharedBuckets(new DatabaseBucketStore(jdbi, 1000), "the database"));
+            case REDIS -> {
+                redis = RedisBucketStore.connect(config.redisUrl().orElseThrow(), REDIS_TIMEOUT);
+                yield Optional.of(new SharedBuckets(redis.buckets(), "Redis"));
+            }
+        };
+        Buckets buckets = sharedBuckets.isPresent() ? sharedBuckets.get()
+                : new LocalBuckets(100_000, Duration.ofHours(1));
         var addresses = new ClientAddresses(config.trustedProxies());
 
         // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there,
@@ -405,6 +423,9 @@ public final class Main {
                     () -> nodes.listening() ? 1 : 0);
             m.counter("conduit.nodes.changes.heard", "Changes other writers made, heard from the database",
                     Tags.empty(), nodes::heard);
+            sharedBuckets.ifPresent(b -> m.counter("conduit.ratelimit.unanswered",
+                    "Requests the rate limits let through because their store did not answer (RATE_LIMIT_STORE)",
+                    Tags.empty(), b::failures));
             m.counter("conduit.nodes.ack.timeouts", "Writes whose wait for the other nodes ran out (NODES_WAIT_MS)",
                     Tags.empty(), nodes::ackTimeouts);
         });
@@ -560,6 +581,10 @@ public final class Main {
         if (nodes != null) {
             nodes.close();
             nodes = null;
+        }
+        if (redis != null) {
+            redis.close();
+            redis = null;
         }
         if (database != null) {
             database.close();

@@ -3,9 +3,7 @@ package dev.conduit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -53,23 +51,6 @@ public final class Browser {
         if (Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER)) {
             return;
         }
-        run(List.of("apt-get", "update", "-qq"));
-        run(List.of("apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"));
-    }
-
-    private static void run(List<String> command) {
-        try {
-            var builder = new ProcessBuilder(command).inheritIO();
-            builder.environment().putAll(Map.of("DEBIAN_FRONTEND", "noninteractive"));
-            var process = builder.start();
-            if (!process.waitFor(15, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed");
-            }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(String.join(" ", command) + " could not run", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Debian.install("chromium", "chromium-driver");
     }
 }

@@ -192,6 +192,30 @@ class ConfigTest {
     }
 
     @Test
+    void rateLimitBucketsAreSharedInRedisOrInADatabaseOthersMayShareUnlessSetOtherwise() {
+        assertThat(Config.from(Map.of()).rateLimitStore()).isEqualTo(Config.RateLimitStore.LOCAL);
+        var external = Map.of("DATABASE_URL", "postgresql://db.internal/conduit");
+        assertThat(Config.from(external).rateLimitStore()).isEqualTo(Config.RateLimitStore.DATABASE);
+        assertThat(Config.from(Map.of("DATABASE_URL", "postgresql://db.internal/conduit", "RATE_LIMIT_STORE", "Local"))
+                .rateLimitStore()).isEqualTo(Config.RateLimitStore.LOCAL);
+        assertThat(Config.from(Map.of("RATE_LIMIT_STORE", "database")).rateLimitStore())
+                .isEqualTo(Config.RateLimitStore.DATABASE);
+        var redis = Config.from(Map.of("DATABASE_URL", "postgresql://db.internal/conduit",
+                "REDIS_URL", "redis://:secret@cache.internal:6379/2"));
+        assertThat(redis.rateLimitStore()).isEqualTo(Config.RateLimitStore.REDIS);
+        assertThat(redis.redisUrl()).contains("redis://:secret@cache.internal:6379/2");
+        assertThatThrownBy(() -> Config.from(Map.of("RATE_LIMIT_STORE", "memcached")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("RATE_LIMIT_STORE must be local, database or redis, got 'memcached'");
+        assertThatThrownBy(() -> Config.from(Map.of("RATE_LIMIT_STORE", "redis")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("RATE_LIMIT_STORE=redis needs REDIS_URL (redis://host:6379)");
+        assertThatThrownBy(() -> Config.from(Map.of("REDIS_URL", "http://:secret@cache.internal")))
+                .isInstanceOf(Config.InvalidConfig.class)
+                .hasMessage("REDIS_URL must be redis://host:port (or rediss:// for TLS), got 'http://...@cache.internal'");
+    }
+
+    @Test
     void aDatabaseUrlThatCannotBeUsedStopsTheStartNamingIt() {
         assertThatThrownBy(() -> Config.from(Map.of("DATABASE_URL", "mysql://db/x")))
                 .isInstanceOf(Config.InvalidConfig.class)

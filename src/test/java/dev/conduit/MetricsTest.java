@@ -33,8 +33,7 @@ class MetricsTest {
         if (run(List.of(PYTHON, "-c", "import prometheus_client")) == 0) {
             return;
         }
-        assertThat(run(List.of("apt-get", "update", "-qq"))).isZero();
-        assertThat(run(List.of("apt-get", "install", "-y", "-qq", "python3-prometheus-client"))).isZero();
+        Debian.install("python3-prometheus-client");
     }
 
     @Test

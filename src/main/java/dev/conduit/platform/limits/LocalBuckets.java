@@ -2,7 +2,6 @@ package dev.conduit.platform.limits;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;
 
@@ -22,26 +21,7 @@ public final class LocalBuckets implements Buckets {
     }
 
     @Override
-    public Duration take(RateLimit limit, String key) {
-        var probe = bucket(limit, key).tryConsumeAndReturnRemaining(1);
-        return probe.isConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill());
-    }
-
-    @Override
-    public Duration peek(RateLimit limit, String key) {
-        var probe = bucket(limit, key).estimateAbilityToConsume(1);
-        return probe.canBeConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill());
-    }
-
-    @Override
-    public void spend(RateLimit limit, String key) {
-        bucket(limit, key).tryConsumeAsMuchAsPossible(1);
-    }
-
-    private Bucket bucket(RateLimit limit, String key) {
-        return buckets.get(new Key(limit.name(), key), k -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(limit.requests())
-                        .refillGreedy(limit.requests(), limit.period()).build())
-                .build());
+    public Bucket bucket(RateLimit limit, String key) {
+        return buckets.get(new Key(limit.name(), key), k -> Bucket.builder().addLimit(limit.bandwidth()).build());
     }
 }

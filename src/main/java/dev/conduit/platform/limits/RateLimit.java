@@ -1,5 +1,6 @@
 package dev.conduit.platform.limits;
 
+import io.github.bucket4j.Bandwidth;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -30,6 +31,11 @@ public record RateLimit(String name, long requests, Duration period) {
             default -> Duration.ofHours(1);
         };
         return new RateLimit(name, Long.parseLong(m.group(1)), period);
+    }
+
+    /** Bucket4j's shape of it: a bucket of {@code requests}, refilled greedily (token by token) over the period. */
+    public Bandwidth bandwidth() {
+        return Bandwidth.builder().capacity(requests).refillGreedy(requests, period).build();
     }
 
     @Override
