@@ -301,9 +301,9 @@ public record Config(
         /** {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS. */
         Optional<String> redisUrl(String name) {
             var value = optional(name);
-            if (value.isPresent() && !value.get().matches("rediss?://[^\\s/]+(/\\d+)?")) {
+            if (value.isPresent() && !value.get().matches("rediss?://([^\\s]*@)?[A-Za-z0-9.\\-]+(:\\d{1,5})?(/\\d+)?")) {
                 throw new InvalidConfig(name + " must be redis://host:port (or rediss:// for TLS), got '"
-                        + value.get().replaceAll("//[^@/]*@", "//...@") + "'");
+                        + value.get().replaceAll("//.*@", "//...@") + "'");
             }
             return value;
         }

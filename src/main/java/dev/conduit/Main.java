@@ -80,6 +80,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -375,6 +376,10 @@ public final class Main {
         };
         Buckets buckets = sharedBuckets.isPresent() ? sharedBuckets.get()
                 : new LocalBuckets(100_000, Duration.ofHours(1));
+        if (config.redisUrl().isPresent() && config.rateLimitStore() != Config.RateLimitStore.REDIS) {
+            LOG.log(System.Logger.Level.WARNING, "REDIS_URL is set but unused: RATE_LIMIT_STORE="
+                    + config.rateLimitStore().name().toLowerCase(Locale.ROOT) + " keeps the rate limits elsewhere");
+        }
         var addresses = new ClientAddresses(config.trustedProxies());
 
         // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there,

@@ -210,9 +210,11 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.from(Map.of("RATE_LIMIT_STORE", "redis")))
                 .isInstanceOf(Config.InvalidConfig.class)
                 .hasMessage("RATE_LIMIT_STORE=redis needs REDIS_URL (redis://host:6379)");
-        assertThatThrownBy(() -> Config.from(Map.of("REDIS_URL", "http://:secret@cache.internal")))
+        assertThatThrownBy(() -> Config.from(Map.of("REDIS_URL", "http://:se@cret@cache.internal")))
                 .isInstanceOf(Config.InvalidConfig.class)
                 .hasMessage("REDIS_URL must be redis://host:port (or rediss:// for TLS), got 'http://...@cache.internal'");
+        assertThatThrownBy(() -> Config.from(Map.of("REDIS_URL", "redis://cache.internal:port")))
+                .isInstanceOf(Config.InvalidConfig.class).hasMessageStartingWith("REDIS_URL must be");
     }
 
     @Test

@@ -64,7 +64,16 @@ abstract class RateLimitsContract {
 
     @AfterAll
     void stop() {
-        nodes.forEach(TestServer.Own::close);
+        try {
+            // a shared store that failed would have let requests through unseen: none did
+            for (var node : nodes) {
+                String scrape = new Api("http://127.0.0.1:" + node.app().managementPort()).get("/metrics").body();
+                assertThat(scrape.lines().filter(line -> line.startsWith("conduit_ratelimit_unanswered_total ")))
+                        .allMatch(line -> line.endsWith(" 0.0"));
+            }
+        } finally {
+            nodes.forEach(TestServer.Own::close);
+        }
     }
 
     /** The next server's API, round robin. */
@@ -196,12 +205,12 @@ abstract class RateLimitsContract {
         }
     }
 
-    private static String newAddress() {
+    static String newAddress() {
         int n = ADDRESSES.incrementAndGet();
         return "198.51." + (100 + n / 250) + "." + (1 + n % 250);
     }
 
-    private Api.User register(String address) {
+    Api.User register(String address) {
         String name = Api.unique("limited");
         var response = api().raw("POST", "/users", json(wrap("user", "username", name, "email", name + "@example.com",
                 "password", "password123")), Map.of("X-Forwarded-For", address));

@@ -1,7 +1,10 @@
 package dev.conduit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /** The same limits, on two servers keeping their buckets in Redis (REDIS_URL alone chooses it). */
 class RedisRateLimitsTest extends RateLimitsContract {
@@ -14,5 +17,19 @@ class RedisRateLimitsTest extends RateLimitsContract {
     @AfterAll
     void stopRedis() {
         REDIS.close();
+    }
+
+    @Test
+    void theBucketsAreRedisKeysNotRowsOfTheDatabase() {
+        String address = newAddress();
+        register(address);
+        assertThat(REDIS.keys("conduit:rate-limit:* " + address)).as("its registration and write buckets")
+                .isEqualTo(2);
+        long rows = TestServer.database().withHandle(h -> h.createQuery(
+                        "select count(*) from rate_limit_buckets where id like :suffix")
+                .bind("suffix", "% " + address)
+                .mapTo(Long.class)
+                .one());
+        assertThat(rows).isZero();
     }
 }

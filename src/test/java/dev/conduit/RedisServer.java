@@ -64,7 +64,8 @@ public final class RedisServer implements AutoCloseable {
                     probe.setSoTimeout(1000);
                     probe.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
                     byte[] answer = probe.getInputStream().readNBytes(7);
-                    if ("+PONG\r\n".equals(new String(answer, StandardCharsets.US_ASCII))) {
+                    // and from this process: another redis may answer on a port this one could not bind
+                    if ("+PONG\r\n".equals(new String(answer, StandardCharsets.US_ASCII)) && process.isAlive()) {
                         return;
                     }
                     throw new IOException("not redis yet");
@@ -79,6 +80,26 @@ public final class RedisServer implements AutoCloseable {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many keys match {@code pattern} (Redis's KEYS: fine for a test's few). */
+    public long keys(String pattern) {
+        try (var socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            byte[] arg = pattern.getBytes(StandardCharsets.UTF_8);
+            socket.getOutputStream().write(("*2\r\n$4\r\nKEYS\r\n$" + arg.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(arg);
+            socket.getOutputStream().write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            // the answer starts "*N\r\n": N keys follow
+            var in = socket.getInputStream();
+            var head = new StringBuilder();
+            for (int b = in.read(); b != '\r'; b = in.read()) {
+                head.append((char) b);
+            }
+            return Long.parseLong(head.substring(1));
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -4,8 +4,8 @@ import io.github.bucket4j.Bucket;
 import java.time.Duration;
 
 /**
- * Where the token buckets live: {@link LocalBuckets} keeps them in this process, {@link DatabaseBuckets} in the
- * database every node shares. Either way a bucket is Bucket4j's, and these three calls are all the limits ask of it.
+ * Where the token buckets live: {@link LocalBuckets} keeps them in this process, {@link SharedBuckets} in a store
+ * every node shares. Either way a bucket is Bucket4j's, and these three calls are all the limits ask of it.
  */
 public interface Buckets {
     /** {@code key}'s bucket for {@code limit}. */

@@ -8,24 +8,29 @@ import io.github.bucket4j.distributed.remote.RemoteBucketState;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Bucket4j's compare and swap in SQL, on table {@code rate_limit_buckets} (V12): a read, then a write that holds only
- * if the row is still what was read (two statements, no lock held between them; a lost race reads again). Rows are
- * deleted once their bucket is full again, by a sweep that every {@code sweepEvery}-th new row starts.
+ * if the row is still what was read (two statements, no lock held between them; a lost race reads again, up to
+ * {@value #MAX_RETRIES} times). Rows whose bucket is full again are deleted by a sweep that each
+ * {@code sweepEvery}-th new row on this node starts (one at a time).
  */
 public final class DatabaseBucketStore extends AbstractCompareAndSwapBasedProxyManager<String> {
     private static final System.Logger LOG = System.getLogger(DatabaseBucketStore.class.getName());
     private static final int SWEEP_BATCH = 1000;
+    private static final int MAX_RETRIES = 20;
 
     private final Jdbi jdbi;
     private final long sweepEvery;
     private final AtomicLong inserted = new AtomicLong();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
 
     public DatabaseBucketStore(Jdbi jdbi, long sweepEvery) {
-        super(ClientSideConfig.getDefault());
+        // races lost on one bucket again and again (many nodes, one busy address) end in a failure, not a spin
+        super(ClientSideConfig.getDefault().withMaxRetries(MAX_RETRIES));
         this.jdbi = jdbi;
         this.sweepEvery = sweepEvery;
     }
@@ -72,12 +77,14 @@ public final class DatabaseBucketStore extends AbstractCompareAndSwapBasedProxyM
                             .bind("state", updated)
                             .bind("full", full)
                             .execute() == 1);
-                    if (won && inserted.incrementAndGet() % sweepEvery == 0) {
+                    if (won && inserted.incrementAndGet() % sweepEvery == 0 && sweeping.compareAndSet(false, true)) {
                         Thread.ofVirtual().name("rate-limit-sweep").start(() -> {
                             try {
                                 sweep();
                             } catch (RuntimeException e) {
                                 LOG.log(System.Logger.Level.DEBUG, "Rate limits: the sweep of full buckets failed", e);
+                            } finally {
+                                sweeping.set(false);
                             }
                         });
                     }

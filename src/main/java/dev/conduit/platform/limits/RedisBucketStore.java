@@ -16,21 +16,26 @@ import java.time.Duration;
 /**
  * The buckets in Redis ({@code REDIS_URL}; Bucket4j's compare and swap, a Lua script, over Lettuce): keys
  * {@code conduit:rate-limit:...}, each expiring once its bucket is full again. Lettuce reconnects by itself after a
- * loss; meanwhile, and for any answer slower than {@code timeout}, calls fail at once (and the limits let requests
- * through, see {@link SharedBuckets}) rather than queue.
+ * loss it noticed; meanwhile calls fail at once rather than queue, and a call unanswered within {@code timeout}
+ * fails then (the limits let those requests through, and stop asking for a while: see {@link SharedBuckets}).
  */
 public final class RedisBucketStore implements AutoCloseable {
     private static final String PREFIX = "conduit:rate-limit:";
+    private static final int MAX_RETRIES = 20;
 
     private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> connection;
     private final ProxyManager<String> buckets;
 
     private RedisBucketStore(RedisClient client, StatefulRedisConnection<String, byte[]> connection,
                              Duration timeout) {
         this.client = client;
+        this.connection = connection;
         buckets = Bucket4jLettuce.casBasedBuilder(connection)
-                // a timed wait on each answer: Lettuce's own command timeouts schedule a timer task per command
+                // each call bounded as a whole (Lettuce bounds each command with the URI's timeout too), and lost
+                // races on one bucket end in a failure, not a spin
                 .requestTimeout(timeout)
+                .maxRetries(MAX_RETRIES)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(
                         Duration.ofSeconds(1)))
                 .build()
@@ -39,7 +44,12 @@ public final class RedisBucketStore implements AutoCloseable {
 
     /** Connects to {@code url} ({@code redis://} or {@code rediss://}); fails when Redis cannot be reached now. */
     public static RedisBucketStore connect(String url, Duration timeout) {
-        var uri = RedisURI.create(url);
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("REDIS_URL cannot be used: " + e.getMessage(), e);
+        }
         uri.setTimeout(timeout);
         var client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
@@ -58,6 +68,11 @@ public final class RedisBucketStore implements AutoCloseable {
     /** The buckets, keyed as {@link SharedBuckets} names them. */
     public ProxyManager<String> buckets() {
         return buckets;
+    }
+
+    /** Whether Lettuce holds a connection now (for tests: a loss it has noticed). */
+    boolean connected() {
+        return connection.isOpen();
     }
 
     @Override
