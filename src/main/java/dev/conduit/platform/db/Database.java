@@ -169,10 +169,11 @@ public final class Database implements AutoCloseable {
                 connected = connected || state != null;
                 continue;
             }
-            if (connected && reachable()) {
-                replacePool();
-                connected = false;
+            // a pool closed by close() has no connections either: not an outage
+            if (connected && reachable() && !replacePool()) {
+                return;
             }
+            connected = false;
         }
     }
 
@@ -211,11 +212,18 @@ public final class Database implements AutoCloseable {
 
     /**
      * The new pool serves from now on; the old one is closed once its last waiters have had their answer (a 503
-     * after the pool's wait), so no request sees a closed pool; its metrics pass to the new one then.
+     * after the pool's wait), so no request sees a closed pool; its metrics pass to the new one then. False, and no
+     * new pool, once {@link #close} ran.
      */
-    private void replacePool() {
-        var old = pool;
-        pool = new HikariDataSource(settings.get());
+    private boolean replacePool() {
+        HikariDataSource old;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            old = pool;
+            pool = new HikariDataSource(settings.get());
+        }
         LOG.log(System.Logger.Level.INFO, "The database answers again: a new connection pool replaces the old one");
         try {
             Thread.sleep(timeouts.poolWait().toMillis() + 1000);
@@ -228,6 +236,7 @@ public final class Database implements AutoCloseable {
                 pool.setMetricRegistry(metrics);
             }
         }
+        return true;
     }
 
     /**

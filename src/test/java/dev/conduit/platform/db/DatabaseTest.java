@@ -3,6 +3,7 @@ package dev.conduit.platform.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.conduit.TestServer;
 import dev.conduit.platform.domain.Failure;
 import java.time.Duration;
@@ -41,5 +42,15 @@ class DatabaseTest {
             int one = jdbi.withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());
             assertThat(one).as("the connection is free again").isEqualTo(1);
         }
+    }
+
+    @Test
+    void aClosedPoolIsNotTakenForAnOutageAndReplaced() throws Exception {
+        var database = Database.connect(TestServer.target(), 2, StatementListener.NONE);
+        database.jdbi().useHandle(h -> h.execute("select 1")); // connected: its watcher now replaces a pool gone empty
+        Thread.sleep(600); // the watcher has seen it connected
+        database.close();
+        Thread.sleep(600); // more than the watcher's interval: it would have replaced the closed pool by now
+        assertThat(((HikariDataSource) database.dataSource()).isClosed()).as("no new pool after close").isTrue();
     }
 }
