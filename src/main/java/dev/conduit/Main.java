@@ -223,9 +223,7 @@ public final class Main {
         EmbeddedPostgres embedded;
         DatabaseTarget target;
         try {
-            // room for 16 nodes with this pool size, each with its change-feed listener and a worker, as startAll's
-            embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(),
-                    16 * (config.databasePoolSize() + 2) + 10);
+            embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(), maxConnections(config, 16));
             target = embedded.prepareApplicationRole();
         } catch (RuntimeException e) {
             System.err.println("conduit: database failed: " + e.getMessage());
@@ -244,6 +242,14 @@ public final class Main {
         }
         embedded.close();
         return 1;
+    }
+
+    /**
+     * An embedded PostgreSQL's max_connections: room for {@code nodes} nodes on it, each with its pool, a change-feed
+     * listener and a background worker, plus 10 for migrations and an operator's psql sessions.
+     */
+    private static int maxConnections(Config config, int nodes) {
+        return nodes * (config.databasePoolSize() + 2) + 10;
     }
 
     /** From DATABASE_URL's server, else the embedded one: a running Conduit's, or started here for the backup. */
@@ -323,10 +329,7 @@ public final class Main {
         if (config.database().isPresent()) {
             target = config.database().get();
         } else {
-            // max_connections: room for up to 4 nodes on this database, each with its pool, a change-feed
-            // listener and a background worker, plus 10 for migrations and an operator's psql sessions
-            embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(),
-                    4 * (config.databasePoolSize() + 2) + 10);
+            embedded = EmbeddedPostgres.start(config.dataDir(), config.postgresOsUser(), maxConnections(config, 4));
             target = embedded.prepareApplicationRole();
             embedded.superviseRestarts(onFatal);
         }

@@ -77,6 +77,15 @@ abstract class RateLimitsContract {
         }
     }
 
+    /** Rows of the database's bucket table for {@code address} (its shared buckets, when they are there). */
+    static long bucketRows(String address) {
+        return TestServer.database().withHandle(h -> h.createQuery(
+                        "select count(*) from rate_limit_buckets where id like :suffix")
+                .bind("suffix", "% " + address)
+                .mapTo(Long.class)
+                .one());
+    }
+
     /** The next server's API, round robin. */
     Api api() {
         return new Api("http://127.0.0.1:" + nodes.get(turn.getAndIncrement() % nodes.size()).app().port() + "/api");

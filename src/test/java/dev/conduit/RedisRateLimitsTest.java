@@ -25,11 +25,6 @@ class RedisRateLimitsTest extends RateLimitsContract {
         register(address);
         assertThat(REDIS.keys("conduit:rate-limit:* " + address)).as("its registration and write buckets")
                 .isEqualTo(2);
-        long rows = TestServer.database().withHandle(h -> h.createQuery(
-                        "select count(*) from rate_limit_buckets where id like :suffix")
-                .bind("suffix", "% " + address)
-                .mapTo(Long.class)
-                .one());
-        assertThat(rows).isZero();
+        assertThat(bucketRows(address)).isZero();
     }
 }
