@@ -4,6 +4,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import dev.conduit.platform.db.Database;
 import dev.conduit.platform.db.DatabaseTarget;
 import dev.conduit.platform.domain.IntRange;
+import dev.conduit.platform.jobs.Jobs;
 import dev.conduit.platform.limits.AddressRange;
 import dev.conduit.platform.limits.ClientLimits;
 import dev.conduit.platform.limits.RateLimit;
@@ -70,6 +71,8 @@ public record Config(
         RateLimit loginFailuresPerEmail,
         RateLimitStore rateLimitStore,
         Optional<String> redisUrl,
+        Jobs.Settings jobs,
+        List<AddressRange> webhookAllowedNetworks,
         ConsoleLog.Format logFormat,
         boolean accessLog,
         boolean metrics,
@@ -173,6 +176,14 @@ public record Config(
                 reader.rate("RATE_LIMIT_LOGIN_FAILURES", "10/h"),
                 store,
                 redis,
+                new Jobs.Settings(
+                        reader.integer("JOB_WORKERS", 2, new IntRange(0, 64)),
+                        reader.integer("JOB_MAX_ATTEMPTS", 10, new IntRange(1, 100)),
+                        // longer than any attempt takes (a webhook's: 10 s at most), or a job still running is taken again
+                        Duration.ofSeconds(reader.integer("JOB_LEASE_SECONDS", 60, new IntRange(1, 3_600))),
+                        Duration.ofMillis(reader.integer("JOB_FIRST_RETRY_MS", 5_000, new IntRange(10, 3_600_000))),
+                        Duration.ofDays(reader.integer("JOB_RETENTION_DAYS", 7, new IntRange(1, 365)))),
+                reader.ranges("WEBHOOK_ALLOWED_NETWORKS", ""),
                 reader.format("LOG_FORMAT", ConsoleLog.Format.TEXT),
                 reader.flag("ACCESS_LOG", true),
                 reader.flag("METRICS", true),

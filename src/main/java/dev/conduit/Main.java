@@ -19,6 +19,8 @@ import dev.conduit.platform.db.EmbeddedPostgres;
 import dev.conduit.platform.db.Migrations;
 import dev.conduit.platform.db.StatementListener;
 import dev.conduit.platform.idempotency.IdempotencyKeys;
+import dev.conduit.platform.jobs.Events;
+import dev.conduit.platform.jobs.Jobs;
 import dev.conduit.platform.limits.Buckets;
 import dev.conduit.platform.limits.DatabaseBucketStore;
 import dev.conduit.platform.limits.LocalBuckets;
@@ -59,6 +61,9 @@ import dev.conduit.web.Site;
 import dev.conduit.web.SiteRoutes;
 import dev.conduit.web.Views;
 import dev.conduit.web.Visitors;
+import dev.conduit.webhooks.Destinations;
+import dev.conduit.webhooks.WebhookRoutes;
+import dev.conduit.webhooks.Webhooks;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
@@ -134,6 +139,8 @@ public final class Main {
     // what startAll has started, stopped in reverse by stop()
     private EmbeddedPostgres embedded;
     private RedisBucketStore redis;
+    private Jobs jobs;
+    private Webhooks webhooks;
     private Database database;
     private NodeFeed nodes;
     private ChangeFeed changes;
@@ -394,9 +401,15 @@ public final class Main {
         var sessions = new Sessions(jdbi, tokens, users::acceptsTokens, changes, clock);
         var auth = new Auth(tokens, users::acceptsTokens, sessions::isOpen);
         var rateLimits = new RateLimits(buckets, config.rateLimits(), addresses, config.rateLimitExempt(), auth);
+        // background work, queued with the writes it belongs to (each feature registers the kinds it runs), and the
+        // events writes tell of in their transactions, where each listener queues the jobs it calls for
+        jobs = new Jobs(jdbi, config.jobs(), tracing);
+        var events = new Events();
+        webhooks = new Webhooks(jdbi, jobs, new Destinations(config.webhookAllowedNetworks()), changes, clock);
+        events.listen(webhooks);
         var profiles = new Profiles(jdbi, changes, budget);
-        var articles = new Articles(jdbi, profiles, changes, budget);
-        var comments = new Comments(jdbi, articles, profiles, changes, budget);
+        var articles = new Articles(jdbi, profiles, changes, events, budget);
+        var comments = new Comments(jdbi, articles, profiles, changes, events, budget);
         // the JWT secrets: the current one, then the previous one while it is rotated out
         var jwtSecrets = Stream.concat(Stream.of(jwtSecret),
                 config.jwtPreviousSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).stream()).toList();
@@ -411,8 +424,8 @@ public final class Main {
         var pages = new PageRoutes(site, visitors, addresses, config.siteUrl());
         var forms = new FormRoutes(pages, users, profiles, articles, comments, site, visitors, rateLimits, addresses,
                 config.jwtTtl());
-        caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches(), sessions.caches(),
-                site.caches()).flatMap(List::stream).toList();
+        caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches(), webhooks.caches(),
+                sessions.caches(), site.caches()).flatMap(List::stream).toList();
         // connects meanwhile; reads the change log once the schema step is done
         var joined = nodes.start(changes, caches, schema);
         metrics = metricsReady.join();
@@ -434,6 +447,17 @@ public final class Main {
             sharedBuckets.ifPresent(b -> m.counter("conduit.ratelimit.unanswered",
                     "Requests the rate limits let through because their store did not answer (RATE_LIMIT_STORE)",
                     Tags.empty(), b::failures));
+            for (String kind : jobs.kinds()) {
+                for (String state : List.of("queued", "running", "dead")) {
+                    m.gauge("conduit.jobs", "Background jobs waiting (queued), being run, or given up on (dead), on"
+                            + " all nodes", Tags.of("kind", kind, "state", state), () -> jobs.count(kind, state));
+                }
+            }
+            String attempts = "Job attempts this node ran, by result (retry: failed, to be tried again; dead: failed"
+                    + " for the last time)";
+            m.counter("conduit.jobs.attempts", attempts, Tags.of("result", "done"), jobs::done);
+            m.counter("conduit.jobs.attempts", attempts, Tags.of("result", "retry"), jobs::retried);
+            m.counter("conduit.jobs.attempts", attempts, Tags.of("result", "dead"), jobs::died);
             m.counter("conduit.nodes.ack.timeouts", "Writes whose wait for the other nodes ran out (NODES_WAIT_MS)",
                     Tags.empty(), nodes::ackTimeouts);
         });
@@ -504,6 +528,7 @@ public final class Main {
                             new ProfileRoutes(profiles, auth),
                             new ArticleRoutes(articles, auth, idempotency),
                             new CommentRoutes(comments, auth, idempotency),
+                            new WebhookRoutes(webhooks, auth),
                             docs.api());
                     healthRoutes.register(routing, new HealthRoutes(health));
                     docsRoutes.register(routing, docs.page());
@@ -523,6 +548,7 @@ public final class Main {
         // the other nodes know of this one before it serves: from now on they wait for it to hear their writes
         joined.join();
         server.start();
+        jobs.start();
         // Helidon logs a listener that could not bind (a port in use) and stops, without throwing
         if (!server.isRunning()) {
             throw new IllegalStateException("the server could not listen on " + config.host() + ":" + config.port()
@@ -589,6 +615,18 @@ public final class Main {
         if (nodes != null) {
             nodes.close();
             nodes = null;
+        }
+        if (jobs != null) {
+            jobs.close();
+            jobs = null;
+        }
+        if (webhooks != null) {
+            try {
+                webhooks.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Closing the webhooks' HTTP client failed", e);
+            }
+            webhooks = null;
         }
         if (redis != null) {
             redis.close();

@@ -1,6 +1,7 @@
 package dev.conduit;
 
 import dev.conduit.platform.db.StatementListener;
+import dev.conduit.platform.jobs.Jobs;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * The test server's statement hook: counts every SQL statement, and lets a test see them, or act between two
+ * The test server's statement hook: counts every SQL statement of a request, and lets a test see them, or act between two
  * statements of one request (to play a race out in a chosen order). Tests run one at a time, so what runs while a
  * test waits for its request is that request.
  */
@@ -18,6 +19,9 @@ public final class Statements implements StatementListener {
 
     @Override
     public void executed(String sql) {
+        if (Thread.currentThread().getName().startsWith(Jobs.WORKER_THREADS)) {
+            return; // background work, not a request's: the workers look for jobs twice a second
+        }
         executed.increment();
         listeners.forEach(listener -> listener.executed(sql));
     }

@@ -34,11 +34,7 @@ class TracingTest {
     @Test
     void aRequestIsASpanUnderTheCallersTraceWithItsStatementsUnderIt() throws Exception {
         var exporter = InMemorySpanExporter.create();
-        var sdk = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter))
-                        .build())
-                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-                .build();
+        var sdk = sdk(exporter);
         Path dataDir = TestServer.newDataDir();
         Main app = Main.start(Config.from(TestServer.environment(dataDir)), sql -> { },
                 Optional.of(Tracing.with(sdk)));
@@ -80,6 +76,60 @@ class TracingTest {
             app.stop();
             TestServer.deleteTree(dataDir);
         }
+    }
+
+    @Test
+    void aJobRunsInTheTraceOfTheRequestThatQueuedIt() throws Exception {
+        var exporter = InMemorySpanExporter.create();
+        var receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        Path dataDir = TestServer.newDataDir();
+        // a database of its own: the shared server's workers would take its jobs too
+        Main app = Main.start(Config.from(TestServer.embeddedEnvironment(dataDir)), sql -> { },
+                Optional.of(Tracing.with(sdk(exporter))));
+        try {
+            var api = new Api("http://127.0.0.1:" + app.port() + "/api");
+            var author = api.register("traced_jobs");
+            assertThat(api.post("/user/webhooks", wrap("webhook", "url", "http://127.0.0.1:"
+                    + receiver.getAddress().getPort() + "/hook", "events", List.of("article.published")),
+                    author.token()).status()).isEqualTo(201);
+            String article = new ObjectMapper().writeValueAsString(wrap("article", "title", Api.unique("Traced"),
+                    "description", "d", "body", "b", "tagList", List.of()));
+            assertThat(api.raw("POST", "/articles", article, Map.of("Authorization", "Token " + author.token(),
+                    "traceparent", "00-" + TRACE + "-" + CALLER_SPAN + "-01")).status()).isEqualTo(201);
+
+            SpanData server = awaitSpan(exporter, s -> s.getKind() == SpanKind.SERVER
+                    && s.getTraceId().equals(TRACE));
+            SpanData fanOut = awaitSpan(exporter, s -> s.getName().equals("job webhook.event"));
+            SpanData delivery = awaitSpan(exporter, s -> s.getName().equals("job webhook.delivery"));
+            assertThat(fanOut.getKind()).isEqualTo(SpanKind.CONSUMER);
+            assertThat(fanOut.getTraceId()).isEqualTo(TRACE);
+            assertThat(fanOut.getParentSpanId()).as("queued by the request").isEqualTo(server.getSpanId());
+            assertThat(fanOut.getAttributes().get(AttributeKey.longKey("conduit.job.attempt"))).isEqualTo(1);
+            assertThat(delivery.getTraceId()).isEqualTo(TRACE);
+            assertThat(delivery.getParentSpanId()).as("queued by the fan-out").isEqualTo(fanOut.getSpanId());
+            assertThat(exporter.getFinishedSpanItems()).as("the fan-out's SQL under its span").anySatisfy(s -> {
+                assertThat(s.getKind()).isEqualTo(SpanKind.CLIENT);
+                assertThat(s.getParentSpanId()).isEqualTo(fanOut.getSpanId());
+            });
+        } finally {
+            app.stop();
+            receiver.stop(0);
+            TestServer.deleteTree(dataDir);
+        }
+    }
+
+    private static OpenTelemetrySdk sdk(InMemorySpanExporter exporter) {
+        return OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                        .build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
     }
 
     @Test

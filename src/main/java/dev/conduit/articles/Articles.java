@@ -7,11 +7,13 @@ import dev.conduit.platform.cache.WriteOrder;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Paging;
 import dev.conduit.platform.domain.Violations;
+import dev.conduit.platform.jobs.Events;
 import dev.conduit.platform.json.JsonText;
 import dev.conduit.profiles.Profile;
 import dev.conduit.profiles.Profiles;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -33,20 +35,25 @@ public final class Articles {
     static final int MAX_BODY = 100_000;
     private static final int MAX_TAGS_LISTED = 1_000;
     private static final int SLUG_ATTEMPTS = 5;
+    public static final String PUBLISHED = "article.published";
+    public static final String UPDATED = "article.updated";
 
     private final Jdbi jdbi;
     private final ArticleStore store;
     private final ArticleCache cache;
     private final Profiles profiles;
     private final ChangeFeed feed;
+    private final Events events;
     private final WriteOrder order = new WriteOrder();
 
-    public Articles(Jdbi jdbi, Profiles profiles, ChangeFeed feed, CacheBudget budget) {
+    /** Tells {@code events} of articles published and updated ({@value #PUBLISHED}, {@value #UPDATED}). */
+    public Articles(Jdbi jdbi, Profiles profiles, ChangeFeed feed, Events events, CacheBudget budget) {
         this.jdbi = jdbi;
         this.store = new ArticleStore();
         this.cache = new ArticleCache(feed, budget);
         this.profiles = profiles;
         this.feed = feed;
+        this.events = events;
     }
 
     public ArticlePage list(ArticleFilter filter, Paging paging, Long viewer) {
@@ -109,6 +116,15 @@ public final class Articles {
         return id;
     }
 
+    /** The author of article {@code id}, for features that tell of what happens to it (comments' events). */
+    public long authorOf(long id) {
+        var summary = summary(id);
+        if (summary == null) {
+            throw notFound();
+        }
+        return summary.authorId();
+    }
+
     public Article create(long authorId, ArticleDraft draft) {
         var violations = new Violations();
         var valid = new ArticleDraft(
@@ -117,8 +133,10 @@ public final class Articles {
                 violations.required("body", draft.body(), MAX_BODY, false),
                 Tags.normalize(violations, draft.tagList() == null ? List.of() : draft.tagList()));
         violations.throwIfAny();
+        var author = profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone);
+        var body = Article.bodyMember(valid.body());
 
-        var created = jdbi.withHandle(h -> {
+        var created = events.write(jdbi, PUBLISHED, authorId, authorId, h -> {
             String base = Slugs.base(valid.title());
             for (int attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
                 var inserted = store.insert(h, authorId, attempt == 0 ? base : Slugs.withSuffix(base), valid);
@@ -127,12 +145,16 @@ public final class Articles {
                 }
             }
             throw Failure.Conflict.taken("slug");
-        });
+        }, inserted -> told(inserted.summary(), body, author));
         var summary = created.summary();
         feed.publish(new ArticleChange(ArticleChange.Kind.CREATED, summary.id(), authorId, created.createdAt(),
                 Set.copyOf(valid.tagList()), Set.of()));
-        var author = profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone);
-        return summary.as(Article.bodyMember(valid.body()), null, false, author);
+        return summary.as(body, null, false, author);
+    }
+
+    /** An event's data: the article as anyone signed out sees it. */
+    private static Object told(Summary summary, JsonText body, Profile author) {
+        return Map.of("article", summary.as(body, null, false, new Profile(author.card(), false)));
     }
 
     public Article update(long callerId, String slug, ArticleDraft changes) {
@@ -148,6 +170,7 @@ public final class Articles {
                 changes.body() == null ? null : violations.required("body", changes.body(), MAX_BODY, false),
                 changes.tagList() == null ? null : Tags.normalize(violations, changes.tagList()));
         violations.throwIfAny();
+        var caller = profiles.find(callerId, callerId).orElseThrow(Failure.Unauthorized::accountGone);
 
         // A new title means a new slug; should another writer take it between our check and our update,
         // the store says so and the whole transaction runs again with a fresh suffix.
@@ -167,6 +190,9 @@ public final class Articles {
                 retagged = Set.copyOf(deltas.keySet());
             }
             boolean renamed = newSlug != null && !newSlug.equals(ref.slug());
+            events.tell(h, new Events.Event(UPDATED, ref.authorId(), callerId, () -> told(
+                    store.summaries(h, List.of(ref.id())).get(ref.id()), store.body(h, ref.id()).orElseThrow(),
+                    caller)));
             return new ArticleChange(ArticleChange.Kind.EDITED, ref.id(), ref.authorId(), ref.createdAt(), retagged,
                     renamed ? Set.of(ref.slug()) : Set.of());
         }));
@@ -257,13 +283,18 @@ public final class Articles {
 
     /** The whole article. */
     private Article view(long id, Long viewer) {
-        var summary = cache.summaries.get(id, key -> jdbi.withHandle(h -> store.summaries(h, List.of(key))).get(key));
+        var summary = summary(id);
         var body = cache.bodies.get(id, key -> jdbi.withHandle(h -> store.body(h, key)).orElse(null));
         var author = summary == null ? Optional.<Profile>empty() : profiles.find(summary.authorId(), viewer);
         if (body == null || author.isEmpty()) {
             throw notFound();
         }
         return summary.as(body, null, favoritedBy(viewer).contains(id), author.get());
+    }
+
+    /** The article's summary, null when there is no such article (any more). */
+    private Summary summary(long id) {
+        return cache.summaries.get(id, key -> jdbi.withHandle(h -> store.summaries(h, List.of(key))).get(key));
     }
 
     private Set<Long> favoritedBy(Long viewer) {

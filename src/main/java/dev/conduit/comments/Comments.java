@@ -7,9 +7,12 @@ import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.cache.WriteOrder;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Violations;
+import dev.conduit.platform.jobs.Events;
+import dev.conduit.profiles.Profile;
 import dev.conduit.profiles.Profiles;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
@@ -23,17 +26,20 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Comments {
     static final int MAX_BODY = 10_000;
+    public static final String CREATED = "comment.created";
 
     private final Jdbi jdbi;
     private final CommentStore store;
     private final Articles articles;
     private final Profiles profiles;
     private final ChangeFeed feed;
+    private final Events events;
     private final Cached<Long, List<CommentStore.Stored>> byArticle;
     private final WriteOrder order = new WriteOrder();
 
-    /** Takes 20 % of {@code budget}. */
-    public Comments(Jdbi jdbi, Articles articles, Profiles profiles, ChangeFeed feed, CacheBudget budget) {
+    /** Takes 20 % of {@code budget}; tells {@code events} of comments written ({@value #CREATED}). */
+    public Comments(Jdbi jdbi, Articles articles, Profiles profiles, ChangeFeed feed, Events events,
+                    CacheBudget budget) {
         this.byArticle = budget.share("comments.byArticle", 20,
                 (id, comments) -> 64 + comments.stream().mapToInt(CommentStore.Stored::weight).sum());
         this.jdbi = jdbi;
@@ -41,6 +47,7 @@ public final class Comments {
         this.articles = articles;
         this.profiles = profiles;
         this.feed = feed;
+        this.events = events;
         feed.subscribe(CommentAdded.class, change -> byArticle.update(change.articleId(),
                 comments -> with(comments, change.comment())), change -> byArticle.invalidate(change.articleId()));
         feed.subscribe(CommentDeleted.class, change -> byArticle.update(change.articleId(),
@@ -68,13 +75,17 @@ public final class Comments {
         violations.throwIfAny();
         // the slug's id from the cache: an article deleted meanwhile makes the insert fail (404)
         long articleId = articles.idOf(slug);
+        long owner = articles.authorOf(articleId);
+        var author = profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone);
         var comment = order.locked(articleId, () -> {
-            var written = jdbi.withHandle(h -> store.insert(h, articleId, authorId, text));
+            var written = events.write(jdbi, CREATED, owner, authorId, h -> store.insert(h, articleId, authorId, text),
+                    stored -> Map.of("article", Map.of("slug", slug),
+                            "comment", stored.as(new Profile(author.card(), false))));
             feed.apply(new CommentAdded(articleId, written));
             return written;
         });
         feed.othersCaughtUp();
-        return comment.as(profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone));
+        return comment.as(author);
     }
 
     public void delete(long callerId, String slug, long commentId) {

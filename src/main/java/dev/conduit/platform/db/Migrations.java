@@ -14,8 +14,8 @@ import org.flywaydb.core.api.MigrationVersion;
  * schema that is current, or newer (a later release was deployed first, during a rolling upgrade), is left as is.
  */
 public final class Migrations {
-    /** The newest file under db/migration ({@code V12__...}); MigrationsTest keeps the two in step. */
-    static final MigrationVersion NEWEST = MigrationVersion.fromVersion("12");
+    /** The newest file under db/migration ({@code V14__...}); MigrationsTest keeps the two in step. */
+    static final MigrationVersion NEWEST = MigrationVersion.fromVersion("14");
 
     /** PostgreSQL's SQLSTATE for a relation that does not exist. */
     private static final String UNDEFINED_TABLE = "42P01";

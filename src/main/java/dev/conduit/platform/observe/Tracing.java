@@ -6,16 +6,19 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * OpenTelemetry traces: a span per request, child of the caller's W3C {@code traceparent} when it sent one, and a
- * span per SQL statement under it. Off unless an OTLP endpoint is configured (see Config; off, nothing of
+ * span per SQL statement under it; a job's attempts are spans of the trace of the request that queued it. Off unless an OTLP endpoint is configured (see Config; off, nothing of
  * OpenTelemetry even loads); on, the standard {@code OTEL_*} variables configure the SDK (endpoint, protocol,
  * headers, sampler, resource...).
  */
@@ -64,6 +67,67 @@ public final class Tracing implements AutoCloseable {
                 .setAttribute("url.path", path)
                 .startSpan();
     }
+
+    /**
+     * The current span's context as a W3C {@code traceparent}, for work done later in its name (a job); null outside
+     * a trace.
+     */
+    public String traceparent() {
+        var carrier = new HashMap<String, String>();
+        W3CTraceContextPropagator.getInstance().inject(Context.current(), carrier, Map::put);
+        return carrier.get("traceparent");
+    }
+
+    /**
+     * Starts the span of a job's attempt, the child of {@code traceparent} (the request that queued it; null: a trace
+     * of its own), current on this thread until closed, so the job's statements are its children.
+     */
+    public Attempt job(String kind, int attempt, String traceparent) {
+        Context parent = traceparent == null ? Context.root()
+                : W3CTraceContextPropagator.getInstance().extract(Context.root(), Map.of("traceparent", traceparent),
+                        MAP_GETTER);
+        Span span = tracer.spanBuilder("job " + kind)
+                .setParent(parent)
+                .setSpanKind(SpanKind.CONSUMER)
+                .setAttribute("conduit.job.kind", kind)
+                .setAttribute("conduit.job.attempt", attempt)
+                .startSpan();
+        return new Attempt(span, span.makeCurrent());
+    }
+
+    /** A job's attempt, traced: {@link #failed} when it threw, closed when it is over. */
+    public static final class Attempt implements AutoCloseable {
+        private final Span span;
+        private final Scope scope;
+
+        private Attempt(Span span, Scope scope) {
+            this.span = span;
+            this.scope = scope;
+        }
+
+        public void failed(Throwable failure) {
+            span.recordException(failure);
+            span.setStatus(StatusCode.ERROR);
+        }
+
+        @Override
+        public void close() {
+            scope.close();
+            span.end();
+        }
+    }
+
+    private static final TextMapGetter<Map<String, String>> MAP_GETTER = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, String> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+        }
+    };
 
     /** Ends a server span with what the answer turned out to be: its route, its status (a 5xx is an error). */
     public static void answered(Span span, String method, String route, int status) {
