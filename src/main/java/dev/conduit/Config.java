@@ -12,6 +12,8 @@ import dev.conduit.platform.observe.ConsoleLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +75,7 @@ public record Config(
         Optional<String> redisUrl,
         Jobs.Settings jobs,
         List<AddressRange> webhookAllowedNetworks,
+        Optional<Email> email,
         ConsoleLog.Format logFormat,
         boolean accessLog,
         boolean metrics,
@@ -80,6 +83,14 @@ public record Config(
         int managementPort,
         boolean tracing,
         Duration nodesWait) {
+    /** Email's server and settings (see dev.conduit.mail.Mail). */
+    public record Email(URI smtp, String from, URI siteUrl, int dailyCap) {
+        @Override
+        public String toString() {
+            return "Email[smtp=" + smtp.getScheme() + "://" + smtp.getHost() + ", from=" + from + "]";
+        }
+    }
+
 
     /** Where the rate limiter's token buckets live. */
     public enum RateLimitStore {
@@ -184,6 +195,7 @@ public record Config(
                         Duration.ofMillis(reader.integer("JOB_FIRST_RETRY_MS", 5_000, new IntRange(10, 3_600_000))),
                         Duration.ofDays(reader.integer("JOB_RETENTION_DAYS", 7, new IntRange(1, 365)))),
                 reader.ranges("WEBHOOK_ALLOWED_NETWORKS", ""),
+                reader.email(),
                 reader.format("LOG_FORMAT", ConsoleLog.Format.TEXT),
                 reader.flag("ACCESS_LOG", true),
                 reader.flag("METRICS", true),
@@ -307,6 +319,33 @@ public record Config(
                 case "off", "false", "no", "0" -> false;
                 default -> throw new InvalidConfig(name + " must be on or off, got '" + raw.get() + "'");
             };
+        }
+
+        /**
+         * Email, on when {@code SMTP_URL} names a server ({@code smtp://[user:password@]host[:port]}, or
+         * {@code smtps://}); its links need {@code SITE_URL}, there being no request to take an origin from.
+         */
+        Optional<Email> email() {
+            var smtp = optional("SMTP_URL");
+            if (smtp.isEmpty()) {
+                return Optional.empty();
+            }
+            URI url;
+            try {
+                url = new URI(smtp.get());
+            } catch (URISyntaxException e) {
+                url = null;
+            }
+            if (url == null || !Set.of("smtp", "smtps").contains(String.valueOf(url.getScheme()))
+                    || url.getHost() == null) {
+                throw new InvalidConfig("SMTP_URL must be smtp://[user:password@]host[:port] (or smtps:// for TLS),"
+                        + " got '" + smtp.get().replaceAll("//.*@", "//...@") + "'");
+            }
+            var site = siteUrl("SITE_URL").orElseThrow(() -> new InvalidConfig(
+                    "SMTP_URL needs SITE_URL (https://conduit.example): the links in emails lead there"));
+            String host = URI.create(site).getHost();
+            return Optional.of(new Email(url, text("MAIL_FROM", "Conduit <no-reply@" + host + ">"), URI.create(site),
+                    integer("EMAIL_DAILY_CAP", 20, new IntRange(1, 10_000))));
         }
 
         /** {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS. */

@@ -8,6 +8,8 @@ import dev.conduit.docs.DocsRoutes;
 import dev.conduit.health.Health;
 import dev.conduit.health.HealthRoutes;
 import dev.conduit.platform.ShutdownSafeLogManager;
+import dev.conduit.mail.Mail;
+import dev.conduit.mail.MailRoutes;
 import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
@@ -54,6 +56,7 @@ import dev.conduit.users.FailedLogins;
 import dev.conduit.users.UserRoutes;
 import dev.conduit.users.Users;
 import dev.conduit.web.Assets;
+import dev.conduit.web.EmailPageRoutes;
 import dev.conduit.web.FormRoutes;
 import dev.conduit.web.PageRoutes;
 import dev.conduit.web.Sessions;
@@ -397,22 +400,27 @@ public final class Main {
         nodes = new NodeFeed(node, database::connectApart, jdbi, config.nodesWait());
         changes = new ChangeFeed(nodes);
         var budget = new CacheBudget((long) config.cacheMegabytes() << 20);
-        var users = new Users(jdbi, hasher, tokens, changes, new FailedLogins(buckets, config.loginFailuresPerEmail()));
-        var sessions = new Sessions(jdbi, tokens, users::acceptsTokens, changes, clock);
-        var auth = new Auth(tokens, users::acceptsTokens, sessions::isOpen);
-        var rateLimits = new RateLimits(buckets, config.rateLimits(), addresses, config.rateLimitExempt(), auth);
         // background work, queued with the writes it belongs to (each feature registers the kinds it runs), and the
         // events writes tell of in their transactions, where each listener queues the jobs it calls for
         jobs = new Jobs(jdbi, config.jobs(), tracing);
         var events = new Events();
+        var users = new Users(jdbi, hasher, tokens, changes, new FailedLogins(buckets, config.loginFailuresPerEmail()),
+                events);
+        var sessions = new Sessions(jdbi, tokens, users::acceptsTokens, changes, clock);
+        var auth = new Auth(tokens, users::acceptsTokens, sessions::isOpen);
+        var rateLimits = new RateLimits(buckets, config.rateLimits(), addresses, config.rateLimitExempt(), auth);
         webhooks = new Webhooks(jdbi, jobs, new Destinations(config.webhookAllowedNetworks()), changes, clock);
         events.listen(webhooks);
-        var profiles = new Profiles(jdbi, changes, budget);
+        var profiles = new Profiles(jdbi, changes, events, budget);
         var articles = new Articles(jdbi, profiles, changes, events, budget);
         var comments = new Comments(jdbi, articles, profiles, changes, events, budget);
         // the JWT secrets: the current one, then the previous one while it is rotated out
         var jwtSecrets = Stream.concat(Stream.of(jwtSecret),
                 config.jwtPreviousSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).stream()).toList();
+        // email, with SMTP_URL: verification links, notices; its links are keyed with the JWT secrets
+        var mail = config.email().map(email -> new Mail(jdbi, jobs, users, email.smtp(), email.from(),
+                email.siteUrl(), jwtSecrets, clock, email.dailyCap()));
+        mail.ifPresent(events::listen);
         // safe retries of the POSTs that create; a request's fingerprint is keyed with the JWT secrets
         var idempotency = new Idempotency(new IdempotencyKeys(jdbi, config.idempotencyKeyLifetime(), jwtSecrets));
         // the web pages: the same logic, rendered as HTML; browsers sign in with a session cookie
@@ -529,10 +537,12 @@ public final class Main {
                             new ArticleRoutes(articles, auth, idempotency),
                             new CommentRoutes(comments, auth, idempotency),
                             new WebhookRoutes(webhooks, auth),
+                            new MailRoutes(mail, auth),
                             docs.api());
                     healthRoutes.register(routing, new HealthRoutes(health));
                     docsRoutes.register(routing, docs.page());
-                    siteRoutes.register(routing, new SiteRoutes(pages, forms));
+                    siteRoutes.register(routing,
+                            new SiteRoutes(pages, forms, new EmailPageRoutes(pages, site, mail)));
                     routing.any(ErrorResponses::notFound);
                 });
         // metrics on a listener of their own, on loopback by default: not for the public

@@ -360,7 +360,11 @@ class FuzzTest {
             assertThat(w.api().get("/user", w.token(viewer)).at("/user")).as("GET /user as " + viewer)
                     .isEqualTo(parse(db.createQuery("""
                             select json_build_object('email', email, 'token', :token, 'username', username,
-                                                     'bio', bio, 'image', image)
+                                                     'bio', bio, 'image', image,
+                                                     'emailVerified', coalesce(lower(email_verified) = lower(email),
+                                                                               false),
+                                                     'notifications', json_build_object(
+                                                         'followers', notify_followers, 'comments', notify_comments))
                             from users where id = :me""").bind("me", me).bind("token", w.token(viewer))
                             .mapTo(String.class).one()));
             assertListCount(w, "/articles?author=" + encode(username(viewer)), null,

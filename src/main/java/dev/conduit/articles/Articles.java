@@ -136,7 +136,7 @@ public final class Articles {
         var author = profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone);
         var body = Article.bodyMember(valid.body());
 
-        var created = events.write(jdbi, PUBLISHED, authorId, authorId, h -> {
+        var created = events.write(jdbi, PUBLISHED, authorId, h -> {
             String base = Slugs.base(valid.title());
             for (int attempt = 0; attempt < SLUG_ATTEMPTS; attempt++) {
                 var inserted = store.insert(h, authorId, attempt == 0 ? base : Slugs.withSuffix(base), valid);
@@ -145,7 +145,7 @@ public final class Articles {
                 }
             }
             throw Failure.Conflict.taken("slug");
-        }, inserted -> told(inserted.summary(), body, author));
+        }, inserted -> new Events.Event(PUBLISHED, authorId, authorId, () -> told(inserted.summary(), body, author)));
         var summary = created.summary();
         feed.publish(new ArticleChange(ArticleChange.Kind.CREATED, summary.id(), authorId, created.createdAt(),
                 Set.copyOf(valid.tagList()), Set.of()));

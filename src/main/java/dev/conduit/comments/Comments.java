@@ -78,9 +78,9 @@ public final class Comments {
         long owner = articles.authorOf(articleId);
         var author = profiles.find(authorId, authorId).orElseThrow(Failure.Unauthorized::accountGone);
         var comment = order.locked(articleId, () -> {
-            var written = events.write(jdbi, CREATED, owner, authorId, h -> store.insert(h, articleId, authorId, text),
-                    stored -> Map.of("article", Map.of("slug", slug),
-                            "comment", stored.as(new Profile(author.card(), false))));
+            var written = events.write(jdbi, CREATED, owner, h -> store.insert(h, articleId, authorId, text),
+                    stored -> new Events.Event(CREATED, owner, authorId, () -> Map.of("article", Map.of("slug", slug),
+                            "comment", stored.as(new Profile(author.card(), false)))));
             feed.apply(new CommentAdded(articleId, written));
             return written;
         });

@@ -54,14 +54,15 @@ final class ProfileStore {
     }
 
     /** Idempotent: following twice (or two racing requests) leaves one row. */
-    void follow(Handle h, long follower, long followed) {
-        FOLLOW_REFUSALS.on(() -> h.createUpdate("""
+    /** False when {@code follower} followed {@code followed} already. */
+    boolean follow(Handle h, long follower, long followed) {
+        return FOLLOW_REFUSALS.on(() -> h.createUpdate("""
                         insert into follows (follower_id, followed_id) values (:follower, :followed)
                         on conflict do nothing
                         """)
                 .bind("follower", follower)
                 .bind("followed", followed)
-                .execute());
+                .execute()) == 1;
     }
 
     void unfollow(Handle h, long follower, long followed) {

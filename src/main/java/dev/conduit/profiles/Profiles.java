@@ -4,6 +4,7 @@ import dev.conduit.platform.cache.CacheBudget;
 import dev.conduit.platform.cache.Cached;
 import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
+import dev.conduit.platform.jobs.Events;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -18,13 +19,16 @@ import org.jdbi.v3.core.Jdbi;
  * the database itself (the target may have just gone) and then publish {@link Followed}.
  */
 public final class Profiles {
+    public static final String FOLLOWED = "profile.followed";
     private final Jdbi jdbi;
     private final ProfileStore store;
     private final ProfileCache cache;
     private final ChangeFeed feed;
+    private final Events events;
 
-    public Profiles(Jdbi jdbi, ChangeFeed feed, CacheBudget budget) {
+    public Profiles(Jdbi jdbi, ChangeFeed feed, Events events, CacheBudget budget) {
         this.jdbi = jdbi;
+        this.events = events;
         this.store = new ProfileStore();
         this.cache = new ProfileCache(feed, budget);
         this.feed = feed;
@@ -59,15 +63,18 @@ public final class Profiles {
         return cache.following.get(viewer, id -> jdbi.withHandle(h -> store.followedBy(h, id)));
     }
 
+    /** Tells {@code events} of a new follower ({@value #FOLLOWED}; following again tells nothing). */
     public Profile follow(long viewer, String username) {
-        var target = jdbi.withHandle(h -> {
-            long id = store.idOf(h, username).orElseThrow(Profiles::notFound);
-            if (id == viewer) {
-                throw new Failure.Invalid("profile", "cannot follow yourself");
-            }
-            store.follow(h, viewer, id);
-            return id;
-        });
+        // the id from memory: an account deleted meanwhile makes the insert fail (404)
+        long target = idOf(username).orElseThrow(Profiles::notFound);
+        if (target == viewer) {
+            throw new Failure.Invalid("profile", "cannot follow yourself");
+        }
+        // the follower as others see them, read before the write's transaction, and only when someone listens
+        var follower = events.wanted(FOLLOWED, target) ? find(viewer, null) : Optional.<Profile>empty();
+        events.write(jdbi, FOLLOWED, target, h -> store.follow(h, viewer, target), followed -> followed
+                && follower.isPresent() ? new Events.Event(FOLLOWED, target, viewer,
+                        () -> Map.of("follower", follower.get())) : null);
         feed.publish(new Followed(viewer));
         return find(target, viewer).orElseThrow(Profiles::notFound);
     }

@@ -49,7 +49,9 @@ public record UserRoutes(Users users, Auth auth, RateLimits limits, Idempotency 
                 body.textUnlessOmitted("email"),
                 body.textUnlessOmitted("password"),
                 body.has("bio"), body.text("bio"),
-                body.has("image"), body.text("image"));
+                body.has("image"), body.text("image"),
+                body.object("notifications").map(n -> new Notices(n.flag("followers"), n.flag("comments")))
+                        .orElse(null));
         Json.ok(req, res, Map.of("user", users.update(caller.userId(), caller.token(), changes)));
     }
 }

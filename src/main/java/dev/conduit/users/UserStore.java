@@ -13,10 +13,13 @@ final class UserStore {
     private static final Refusals TAKEN = Refusals.of(Map.of(
             "users_username_key", () -> Failure.Conflict.taken("username"),
             "users_email_key", () -> Failure.Conflict.taken("email")));
-    private static final String COLUMNS = "id, username, email, password_hash, bio, image, token_version";
+    /** An address is verified while it is the one last verified (V15). */
+    private static final String COLUMNS = "id, username, email, password_hash, bio, image, token_version,"
+            + " coalesce(lower(email_verified) = lower(email), false) as verified, notify_followers, notify_comments";
     private static final RowMapper<User> USER = (rs, ctx) -> new User(rs.getLong("id"), rs.getString("username"),
             rs.getString("email"), rs.getString("password_hash"), rs.getString("bio"), rs.getString("image"),
-            rs.getInt("token_version"));
+            rs.getInt("token_version"), rs.getBoolean("verified"),
+            new Notices(rs.getBoolean("notify_followers"), rs.getBoolean("notify_comments")));
 
     /** Which of the two unique values already belong to another account. */
     record Taken(boolean username, boolean email) {
@@ -27,6 +30,14 @@ final class UserStore {
                 .bind("id", id)
                 .map(USER)
                 .findOne();
+    }
+
+    /** Marks {@code email} verified for account {@code id}, if it is still the account's address. */
+    boolean verify(Handle h, long id, String email) {
+        return h.createUpdate("update users set email_verified = email where id = :id and lower(email) = lower(:email)")
+                .bind("id", id)
+                .bind("email", email)
+                .execute() == 1;
     }
 
     /** The generation of tokens the account accepts; empty: no such account. */
@@ -85,6 +96,8 @@ final class UserStore {
                             bio           = case when :setBio then :bio else bio end,
                             image         = case when :setImage then :image else image end,
                             token_version = token_version + case when :newPassword then 1 else 0 end,
+                            notify_followers = coalesce(:followers, notify_followers),
+                            notify_comments  = coalesce(:comments, notify_comments),
                             updated_at    = now()
                         where id = :id
                         returning\s""" + COLUMNS)
@@ -97,6 +110,8 @@ final class UserStore {
                 .bind("bio", changes.bio())
                 .bind("setImage", changes.setImage())
                 .bind("image", changes.image())
+                .bind("followers", changes.notices() == null ? null : changes.notices().followers())
+                .bind("comments", changes.notices() == null ? null : changes.notices().comments())
                 .map(USER)
                 .findOne());
     }

@@ -101,7 +101,7 @@ public final class FormRoutes {
             String email = form.getOrDefault("email", "");
             String password = form.getOrDefault("password", "");
             var changes = new UserChanges(username, email, password.isEmpty() ? null : password, true, bio, true,
-                    image);
+                    image, null);
             try {
                 var user = users.update(visit.userId(), "", changes);
                 if (!password.isEmpty()) {

@@ -132,6 +132,10 @@ public final class Pages {
     public record ErrorPage(Layout layout, String heading, String message) {
     }
 
+    /** A page that says what happened; with an {@code action}, a form posting there by its {@code button}. */
+    public record MessagePage(Layout layout, String heading, String message, String action, String button) {
+    }
+
     /** The latest articles, for feed readers; {@code siteUrl}: where links point ({@code https://host}). */
     public record Atom(String siteUrl, List<Views.Article> articles) {
         /** When the feed last changed: its newest article's last update (the epoch when there is none). */
@@ -167,6 +171,10 @@ public final class Pages {
 
     static Utf8ByteOutput render(ErrorPage page) {
         return render(out -> JteerrorGenerated.render(out, null, page));
+    }
+
+    static Utf8ByteOutput render(MessagePage page) {
+        return render(out -> JtemessageGenerated.render(out, null, page));
     }
 
     static Utf8ByteOutput render(Atom feed) {

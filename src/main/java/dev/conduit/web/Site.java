@@ -165,6 +165,11 @@ public final class Site {
         return Pages.render(new Pages.ErrorPage(layout(visit, heading + " — Conduit", ""), heading, message));
     }
 
+    Utf8ByteOutput message(Visit visit, String heading, String message, String action, String button) {
+        return Pages.render(new Pages.MessagePage(layout(visit, heading + " — Conduit", ""), heading, message, action,
+                button));
+    }
+
     /** The latest articles as an Atom feed; links start with {@code siteUrl}. */
     Utf8ByteOutput atom(String siteUrl) {
         var latest = articles.list(new ArticleFilter(Optional.empty(), Optional.empty(), Optional.empty()),

@@ -4,7 +4,7 @@ import dev.conduit.platform.http.RouteTable;
 import java.util.Set;
 
 /** Every URL of the site, in one table: the pages ({@link PageRoutes}) and the forms that post to them ({@link FormRoutes}). */
-public record SiteRoutes(PageRoutes pages, FormRoutes forms) implements RouteTable.Group {
+public record SiteRoutes(PageRoutes pages, FormRoutes forms, EmailPageRoutes email) implements RouteTable.Group {
     /** The forms that hash a password (sign in, sign up). */
     public static final Set<String> PASSWORD_HASHING_POSTS = Set.of("/login", "/register");
 
@@ -28,6 +28,8 @@ public record SiteRoutes(PageRoutes pages, FormRoutes forms) implements RouteTab
                 .path("/profile/{username}/follow", on -> on.post(forms::follow))
                 .path("/profile/{username}/unfollow", on -> on.post(forms::unfollow))
                 .path("/atom.xml", on -> on.get(pages::atom))
+                .path("/verify-email", on -> on.get(email::verify))
+                .path("/unsubscribe", on -> on.get(email::confirmUnsubscribe).post(email::unsubscribe))
                 .path(Assets.PREFIX + "*", on -> on.get(pages::asset));
     }
 }

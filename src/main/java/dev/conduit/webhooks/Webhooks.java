@@ -155,8 +155,9 @@ public final class Webhooks implements Events.Listener, AutoCloseable {
     }
 
     @Override
-    public boolean wants(String name, long owner) {
-        return EVENTS.contains(name) && wanted.get(owner, id -> jdbi.withHandle(h -> store.events(h, id))).contains(name);
+    public boolean wants(String name, Long owner) {
+        return EVENTS.contains(name) && owner != null
+                && wanted.get(owner, id -> jdbi.withHandle(h -> store.events(h, id))).contains(name);
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.conduit.platform.domain.Failure;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The fields inside a request's wrapper object ({@code {"user": {...}}}), read with type checks: a value of the
@@ -70,6 +71,30 @@ public final class JsonBody {
     public String textUnlessOmitted(String name) {
         String value = text(name);
         return value == null && has(name) ? "" : value;
+    }
+
+    /** The object {@code name}'s fields; empty when absent or JSON null. */
+    public Optional<JsonBody> object(String name) {
+        JsonNode node = fields.get(name);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw new Failure.Invalid(name, "must be an object");
+        }
+        return Optional.of(new JsonBody(node));
+    }
+
+    /** The boolean value, or null when absent or JSON null. */
+    public Boolean flag(String name) {
+        JsonNode node = fields.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw new Failure.Invalid(name, "must be true or false");
+        }
+        return node.booleanValue();
     }
 
     /** The list of strings, or null when absent or JSON null. */

@@ -9,7 +9,7 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * What happened, told in the transaction of the write that made it happen: each listener (webhooks) queues there the
+ * What happened, told in the transaction of the write that made it happen: each listener (webhooks, email) queues there the
  * jobs it calls for, so they exist exactly when the change does. Whether a listener wants an event is known from
  * memory before the write: a write nobody listens to runs as it did without events (a single statement commits
  * alone, in one round trip), and only one that is listened to takes a transaction and queues its jobs.
@@ -17,8 +17,11 @@ import org.jdbi.v3.core.Jdbi;
 public final class Events {
     /** Hears the events it wants, in the writers' transactions. */
     public interface Listener {
-        /** Whether it queues anything for event {@code name} of {@code owner}: asked before each write, from memory. */
-        boolean wants(String name, long owner);
+        /**
+         * Whether it queues anything for event {@code name} of {@code owner} (null: an account the write makes):
+         * asked before each write, from memory.
+         */
+        boolean wants(String name, Long owner);
 
         /** Queues its jobs for {@code event}, if it wants it, in the writer's transaction {@code h}. */
         void heard(Handle h, Event event);
@@ -41,8 +44,8 @@ public final class Events {
         listeners.add(listener);
     }
 
-    /** Whether any listener wants event {@code name} of {@code owner}. */
-    public boolean wanted(String name, long owner) {
+    /** Whether any listener wants event {@code name} of {@code owner} (null: an account the write makes). */
+    public boolean wanted(String name, Long owner) {
         for (var listener : listeners) {
             if (listener.wants(name, owner)) {
                 return true;
@@ -59,18 +62,21 @@ public final class Events {
     }
 
     /**
-     * Runs {@code write}, which makes event {@code name} of {@code owner} by {@code actor}: in a transaction with the
-     * event told there (its data made from the write's result by {@code data}) when a listener wants it; else as it
-     * is, on a handle of its own.
+     * Runs {@code write}, which makes event {@code name} of {@code owner} (null: an account it makes): in a
+     * transaction with the event ({@code told}, from the write's result; null: none after all) told there when a
+     * listener wants it; else as it is, on a handle of its own.
      */
-    public <T> T write(Jdbi jdbi, String name, long owner, long actor, HandleCallback<T, RuntimeException> write,
-                       Function<? super T, Object> data) {
+    public <T> T write(Jdbi jdbi, String name, Long owner, HandleCallback<T, RuntimeException> write,
+                       Function<? super T, Event> told) {
         if (!wanted(name, owner)) {
             return jdbi.withHandle(write);
         }
         return jdbi.inTransaction(h -> {
             T result = write.withHandle(h);
-            tell(h, new Event(name, owner, actor, () -> data.apply(result)));
+            var event = told.apply(result);
+            if (event != null) {
+                tell(h, event);
+            }
             return result;
         });
     }
