@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -48,7 +48,7 @@ class AccessibilityTest {
             browser.findElement(By.name("email")).sendKeys(name + "@example.com");
             browser.findElement(By.name("password")).sendKeys("password123");
             browser.findElement(By.cssSelector(".auth-page button")).click();
-            new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
+            new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(WebDriverException.class)
                     .until(driver -> driver.findElement(By.cssSelector("nav")).getText().contains(name));
             var signedIn = List.of("/", "/?feed=yours", "/editor", "/settings", article,
                     "/editor/" + article.substring("/article/".length()), "/profile/" + name);

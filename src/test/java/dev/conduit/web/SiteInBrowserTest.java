@@ -10,8 +10,8 @@ import java.util.logging.Level;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogType;
@@ -76,7 +76,7 @@ class SiteInBrowserTest {
             a.findElement(By.cssSelector(".comment-form button")).click();
             waitForText(a, ".card .card-text", "Thank you!");
             click(a, ".card .mod-options button");
-            new WebDriverWait(a, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(driver ->
+            new WebDriverWait(a, Duration.ofSeconds(10)).ignoring(WebDriverException.class).until(driver ->
                     texts(driver, ".card .card-text").equals(List.of("Good read.")));
 
             // settings change the bio; then the writer signs out
@@ -123,7 +123,7 @@ class SiteInBrowserTest {
     }
 
     private static void click(WebDriver browser, String css) {
-        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(WebDriverException.class)
                 .until(driver -> {
                     ExpectedConditions.elementToBeClickable(By.cssSelector(css)).apply(driver).click();
                     return true;
@@ -132,8 +132,9 @@ class SiteInBrowserTest {
 
     /** Waits for {@code text} in an element matching {@code css}: after a click that posts, the page is replaced. */
     private static void waitForText(WebDriver browser, String css, String text) {
-        // ignoring stale elements: the page, or with JavaScript its <main>, is replaced under the wait
-        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
+        // the page, or with JavaScript its <main>, is replaced under the wait: an element found may be gone when
+        // its text is read, which Chromium reports as stale or as "Node ... does not belong to the document"
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(WebDriverException.class)
                 .until(driver -> texts(driver, css).stream().anyMatch(shown -> shown.contains(text)));
     }
 
