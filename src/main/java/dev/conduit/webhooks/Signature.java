@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
@@ -38,7 +39,7 @@ public final class Signature {
      */
     public static boolean verify(String header, byte[] body, String secret, Instant now, Duration tolerance) {
         Long t = null;
-        var signatures = new java.util.ArrayList<String>();
+        var signatures = new ArrayList<String>();
         for (String part : header.split(",")) {
             String[] pair = part.strip().split("=", 2);
             if (pair.length != 2) {

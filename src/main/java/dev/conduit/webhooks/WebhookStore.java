@@ -46,11 +46,7 @@ final class WebhookStore {
 
     /** {@code userId}'s webhook {@code id}, if it is theirs. */
     Optional<Webhook> find(Handle h, long userId, long id) {
-        return h.createQuery("select * from webhooks where id = :id and user_id = :user")
-                .bind("id", id)
-                .bind("user", userId)
-                .map((rs, ctx) -> webhook(rs))
-                .findOne();
+        return byId(h, id).filter(webhook -> webhook.userId() == userId);
     }
 
     /** The events {@code userId}'s webhooks want, together (none, for most users). */

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -131,8 +132,8 @@ public final class Webhooks implements Events.Listener, AutoCloseable {
     }
 
     /** A delivery as its webhook's owner sees it. */
-    public record DeliveryView(UUID id, String event, java.time.Instant createdAt, int attempts, Integer lastStatus,
-                               String lastError, java.time.Instant deliveredAt) {
+    public record DeliveryView(UUID id, String event, Instant createdAt, int attempts, Integer lastStatus,
+                               String lastError, Instant deliveredAt) {
     }
 
     /** The newest deliveries of {@code userId}'s webhook {@code id}. */
