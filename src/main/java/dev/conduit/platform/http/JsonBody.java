@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The fields inside a request's wrapper object ({@code {"user": {...}}}), read with type checks: a value of the
@@ -54,14 +55,8 @@ public final class JsonBody {
 
     /** The string value, or null when absent or JSON null. */
     public String text(String name) {
-        JsonNode node = fields.get(name);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw new Failure.Invalid(name, "must be a string");
-        }
-        return StorableText.check(name, node.textValue());
+        JsonNode node = sent(name, JsonNode::isTextual, "must be a string");
+        return node == null ? null : StorableText.check(name, node.textValue());
     }
 
     /**
@@ -75,36 +70,20 @@ public final class JsonBody {
 
     /** The object {@code name}'s fields; empty when absent or JSON null. */
     public Optional<JsonBody> object(String name) {
-        JsonNode node = fields.get(name);
-        if (node == null || node.isNull()) {
-            return Optional.empty();
-        }
-        if (!node.isObject()) {
-            throw new Failure.Invalid(name, "must be an object");
-        }
-        return Optional.of(new JsonBody(node));
+        return Optional.ofNullable(sent(name, JsonNode::isObject, "must be an object")).map(JsonBody::new);
     }
 
     /** The boolean value, or null when absent or JSON null. */
     public Boolean flag(String name) {
-        JsonNode node = fields.get(name);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isBoolean()) {
-            throw new Failure.Invalid(name, "must be true or false");
-        }
-        return node.booleanValue();
+        JsonNode node = sent(name, JsonNode::isBoolean, "must be true or false");
+        return node == null ? null : node.booleanValue();
     }
 
     /** The list of strings, or null when absent or JSON null. */
     public List<String> textList(String name) {
-        JsonNode node = fields.get(name);
-        if (node == null || node.isNull()) {
+        JsonNode node = sent(name, JsonNode::isArray, "must be an array of strings");
+        if (node == null) {
             return null;
-        }
-        if (!node.isArray()) {
-            throw new Failure.Invalid(name, "must be an array of strings");
         }
         var values = new ArrayList<String>(node.size());
         for (JsonNode item : node) {
@@ -114,5 +93,17 @@ public final class JsonBody {
             values.add(StorableText.check(name, item.textValue()));
         }
         return values;
+    }
+
+    /** Field {@code name}'s value, null when absent or JSON null; one of another type is refused ({@code mustBe}). */
+    private JsonNode sent(String name, Predicate<JsonNode> ofType, String mustBe) {
+        JsonNode node = fields.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!ofType.test(node)) {
+            throw new Failure.Invalid(name, mustBe);
+        }
+        return node;
     }
 }
