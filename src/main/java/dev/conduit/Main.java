@@ -360,7 +360,8 @@ public final class Main {
         String node = NodeFeed.newNodeName();
         database = Database.connect(target, config.databasePoolSize(), config.databaseTimeouts(),
                 observed(statements, tracing),
-                () -> admission.overloaded() && RequestRecord.admittedBeforeAnyStatement(), Optional.of(node));
+                () -> admission.overloaded() && RequestRecord.admittedBeforeAnyStatement(),
+                () -> RequestRecord.current() != null, Optional.of(node));
         admission.whenShedding(database::sheddingBegan);
         // 3. the schema, on a thread of its own: the rest is built meanwhile, and the server starts listening only
         //    once the schema is current. Its connection is the first the pool makes: asked for before JDBI is set up,

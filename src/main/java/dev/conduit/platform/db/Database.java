@@ -60,6 +60,7 @@ public final class Database implements AutoCloseable {
     private final Turns turns;
     private final LongSupplier patience; // how long the asking thread may wait for its turn, in nanoseconds
     private final LongAdder refused = new LongAdder();
+    private final BooleanSupplier forRequest;
     private volatile HikariDataSource pool;
     private volatile MeterRegistry metrics;
     private volatile boolean closed;
@@ -76,8 +77,9 @@ public final class Database implements AutoCloseable {
     private Jdbi jdbi;
 
     private Database(Supplier<HikariConfig> settings, int size, DatabaseTarget target, Timeouts timeouts,
-                     StatementListener listener, BooleanSupplier sheddable) {
+                     StatementListener listener, BooleanSupplier sheddable, BooleanSupplier forRequest) {
         this.settings = settings;
+        this.forRequest = forRequest;
         this.target = target;
         this.timeouts = timeouts;
         this.listener = listener;
@@ -111,16 +113,18 @@ public final class Database implements AutoCloseable {
      */
     public static Database connect(DatabaseTarget target, int size, Timeouts timeouts, StatementListener listener,
             BooleanSupplier sheddable) {
-        return connect(target, size, timeouts, listener, sheddable, Optional.empty());
+        return connect(target, size, timeouts, listener, sheddable, () -> true, Optional.empty());
     }
 
     /**
      * The same, each connection of the pool naming {@code node} as the writer of the changes it makes (the setting
-     * {@code conduit.node}, which the change feed's triggers tell with each change: V11).
+     * {@code conduit.node}, which the change feed's triggers tell with each change: V11); {@code forRequest} says
+     * whether the thread asking serves a request (only those count in {@link #refused}: background work is not shed).
      */
     public static Database connect(DatabaseTarget target, int size, Timeouts timeouts, StatementListener listener,
-            BooleanSupplier sheddable, Optional<String> node) {
-        return new Database(() -> settings(target, size, timeouts, node), size, target, timeouts, listener, sheddable);
+            BooleanSupplier sheddable, BooleanSupplier forRequest, Optional<String> node) {
+        return new Database(() -> settings(target, size, timeouts, node), size, target, timeouts, listener, sheddable,
+                forRequest);
     }
 
     private static HikariConfig settings(DatabaseTarget target, int size, Timeouts timeouts, Optional<String> node) {
@@ -292,7 +296,9 @@ public final class Database implements AutoCloseable {
         if (!turns.take(patience)) {
             if (connected()) { // busy, not cut off from its database: not the breaker's business
                 breaker.releasePermission();
-                refused.increment();
+                if (forRequest.getAsBoolean()) {
+                    refused.increment();
+                }
                 throw new Failure.Overloaded();
             }
             var failure = new SQLTransientConnectionException("No connection to the database in time");

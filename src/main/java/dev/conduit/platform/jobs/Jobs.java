@@ -1,5 +1,6 @@
 package dev.conduit.platform.jobs;
 
+import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.observe.Tracing;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,11 +151,23 @@ public final class Jobs implements AutoCloseable {
                 if (stopping) {
                     return;
                 }
-                // the database away, say: the job (if any) stays where it was, and is taken again
-                LOG.log(System.Logger.Level.WARNING, "A job worker could not reach the jobs table; trying again", e);
+                // the database busy (every connection taken for longer than a request may wait) or away: the job
+                // (if any) stays where it was, and is taken again; only the second is worth a warning
+                if (!busy(e)) {
+                    LOG.log(System.Logger.Level.WARNING, "A job worker could not reach the jobs table; trying again", e);
+                }
                 idle();
             }
         }
+    }
+
+    private static boolean busy(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof Failure.Overloaded) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void run(JobStore.Taken taken) {
