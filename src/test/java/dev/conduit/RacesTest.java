@@ -77,6 +77,35 @@ class RacesTest {
     }
 
     @Test
+    void unfavoritesRacingTheArticlesDeletionAnswerAsIfBeforeOrAfterIt() {
+        var author = api.register("doomedfav");
+        var fans = new ArrayList<Api.User>();
+        for (int i = 1; i < RACERS; i++) {
+            fans.add(api.register("unfan" + i));
+        }
+        // each round: the fans' unfavorites and the author's deletion at once, each favorite removed by one or the
+        // other; locking the favorite before the article (the deletion's order reversed) deadlocked: a 500
+        for (int round = 0; round < 10; round++) {
+            String slug = api.createArticle(author, Api.unique("Doomed"), List.of());
+            fans.forEach(fan -> assertThat(api.post("/articles/" + slug + "/favorite", null, fan.token()).status())
+                    .isEqualTo(200));
+
+            var results = race(i -> () -> i == 0 ? api.delete("/articles/" + slug, author.token())
+                    : api.delete("/articles/" + slug + "/favorite", fans.get(i - 1).token()));
+
+            assertThat(results.get(0).status()).as("the deletion: %s", results.get(0).body()).isEqualTo(204);
+            for (var unfavorite : results.subList(1, RACERS)) {
+                if (unfavorite.status() == 200) {
+                    assertThat(unfavorite.at("/article/favorited").asBoolean()).isFalse();
+                } else {
+                    unfavorite.assertError(404, "article", "not found");
+                }
+            }
+            assertThat(api.get("/articles/" + slug).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
     void sameFollowAtOnceLeavesOneFollow() {
         var fan = api.register("followrace");
         var celeb = api.register("followed");
