@@ -367,7 +367,13 @@ public final class Main {
         //    once the schema is current. Its connection is the first the pool makes: asked for before JDBI is set up,
         //    so that the login (SCRAM hashing, slow on a cold JVM) runs beside that set-up, not after it
         var pool = database.dataSource();
-        var schema = CompletableFuture.supplyAsync(() -> Migrations.apply(target, pool), Thread.ofVirtual()::start);
+        var schema = CompletableFuture.supplyAsync(() -> {
+            var outcome = Migrations.apply(target, pool);
+            Migrations.useSearchLanguage(pool, config.searchLanguage()).ifPresent(n -> LOG.log(
+                    System.Logger.Level.INFO, "Search language is now " + config.searchLanguage() + ": re-indexed "
+                            + n + " articles"));
+            return outcome;
+        }, Thread.ofVirtual()::start);
         Jdbi jdbi = database.jdbi();
 
         // 4. tokens and passwords
@@ -553,8 +559,6 @@ public final class Main {
                 .routing(routing -> MetricsEndpoint.register(routing, m))));
         server = builder.build();
         awaitSchema(schema);
-        articles.useSearchLanguage(config.searchLanguage()).ifPresent(n -> LOG.log(System.Logger.Level.INFO,
-                "Search language is now " + config.searchLanguage() + ": re-indexed " + n + " articles"));
         HELIDON_GLOBALS.join();
         // the other nodes know of this one before it serves: from now on they wait for it to hear their writes
         joined.join();

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -161,32 +160,6 @@ final class ArticleStore {
                 .map((rs, ctx) -> new Found(longs(rs, "ids"),
                         List.of((String[]) rs.getArray("snippets").getArray()), rs.getLong("total")))
                 .one();
-    }
-
-    /** Whether PostgreSQL has the text-search configuration {@code language}. */
-    boolean searchLanguageExists(Handle h, String language) {
-        return h.createQuery("select exists(select 1 from pg_ts_config where cfgname = :language)")
-                .bind("language", language)
-                .mapTo(Boolean.class)
-                .one();
-    }
-
-    /**
-     * Makes {@code language} (a configuration that exists: {@link #searchLanguageExists}) the one the search vectors
-     * are made in; when it was another, re-indexes every article (in the caller's transaction) and returns how many.
-     */
-    OptionalLong useSearchLanguage(Handle h, String language) {
-        String current = h.createQuery("select cast(search_language() as text)").mapTo(String.class).one();
-        if (current.equals(language)) {
-            return OptionalLong.empty();
-        }
-        // DDL takes no parameters: the name is one pg_ts_config lists, and Config lets only [a-z0-9_] through
-        if (!language.matches("[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("not a text-search configuration name: " + language);
-        }
-        h.execute("create or replace function search_language() returns regconfig language sql stable as "
-                + "$$ select cast('" + language + "' as regconfig) $$");
-        return OptionalLong.of(h.createQuery("select reindex_article_search()").mapTo(Long.class).one());
     }
 
     /** A page of the list beyond what a {@link Listing} holds. */

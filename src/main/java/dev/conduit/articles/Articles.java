@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -74,18 +73,6 @@ public final class Articles {
                 paging.offset()));
         var snippets = found.snippets().stream().map(s -> JsonText.members("snippet", Search.html(s))).toList();
         return new ArticlePage(views(found.ids(), viewer, snippets::get), found.total());
-    }
-
-    /**
-     * Makes {@code language} (a PostgreSQL text-search configuration: english, simple...) the search's, re-indexing
-     * every article when it was another; returns how many it re-indexed.
-     */
-    public OptionalLong useSearchLanguage(String language) {
-        if (!jdbi.withHandle(h -> store.searchLanguageExists(h, language))) {
-            throw new IllegalArgumentException("PostgreSQL has no text-search configuration '" + language
-                    + "' (SEARCH_LANGUAGE; select cfgname from pg_ts_config lists them)");
-        }
-        return jdbi.inTransaction(h -> store.useSearchLanguage(h, language));
     }
 
     /** The list a filter names; empty when it names an account that does not exist (nothing it wrote or favorited). */

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
@@ -62,6 +63,60 @@ public final class Migrations {
                 .target(MigrationVersion.fromVersion(version))
                 .load()
                 .migrate();
+    }
+
+    /**
+     * Makes {@code language} (SEARCH_LANGUAGE: a text-search configuration PostgreSQL has) the one the search vectors
+     * are made in. It is part of the schema, the function {@code search_language()} (V8), so that a restore, which
+     * loads tables, not functions, keeps the database's own; when it was another, every article's search row is
+     * made again ({@code reindex_article_search()}, in the same transaction) and their number returned. Plain JDBC
+     * on a connection of {@code pool}, as the version check: it runs before the node serves, and JDBI's first
+     * statement costs a cold JVM ~100 ms of CPU (it registers its JFR event, which sets up the flight recorder's
+     * metadata) that start-up would wait for; the job workers' first poll pays it once the node listens.
+     */
+    public static OptionalLong useSearchLanguage(DataSource pool, String language) {
+        // DDL takes no parameters: Config lets only such a name through, and pg_ts_config must list it
+        if (!language.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a text-search configuration name: " + language);
+        }
+        try (var connection = pool.getConnection()) {
+            try (var exists = connection.prepareStatement(
+                    "select exists(select 1 from pg_ts_config where cfgname = ?)")) {
+                exists.setString(1, language);
+                if (!single(exists.executeQuery()).equals("t")) {
+                    throw new IllegalArgumentException("PostgreSQL has no text-search configuration '" + language
+                            + "' (SEARCH_LANGUAGE; select cfgname from pg_ts_config lists them)");
+                }
+            }
+            try (var statement = connection.createStatement()) {
+                if (single(statement.executeQuery("select cast(search_language() as text)")).equals(language)) {
+                    return OptionalLong.empty();
+                }
+                connection.setAutoCommit(false);
+                try {
+                    statement.execute("create or replace function search_language() returns regconfig language sql"
+                            + " stable as $$ select cast('" + language + "' as regconfig) $$");
+                    long reindexed = Long.parseLong(single(statement.executeQuery("select reindex_article_search()")));
+                    connection.commit();
+                    return OptionalLong.of(reindexed);
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set the search language: " + e.getMessage(), e);
+        }
+    }
+
+    /** The one value of a query's one row, as text. */
+    private static String single(ResultSet rows) throws SQLException {
+        try (rows) {
+            rows.next();
+            return rows.getString(1);
+        }
     }
 
     /** The newest version this release has. */
