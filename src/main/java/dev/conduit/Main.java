@@ -432,7 +432,8 @@ public final class Main {
         var idempotency = new Idempotency(new IdempotencyKeys(jdbi, config.idempotencyKeyLifetime(), jwtSecrets));
         // the web pages: the same logic, rendered as HTML; browsers sign in with a session cookie
         var views = new Views();
-        var site = new Site(users, profiles, articles, comments, views, Assets.load(ASSETS), changes,
+        var assets = Assets.of(ASSETS);
+        var site = new Site(users, profiles, articles, comments, views, assets, changes,
                 MARKDOWN_CACHE_BYTES, ARTICLE_PAGES_BYTES, LIST_PAGES_BYTES);
         // form tokens keyed with the JWT secrets too: no per-node state
         var visitors = new Visitors(sessions, profiles, views, jwtSecrets);
@@ -563,7 +564,11 @@ public final class Main {
         // the other nodes know of this one before it serves: from now on they wait for it to hear their writes
         joined.join();
         server.start();
+        database.fill();
         jobs.start();
+        // the site's files are read now, beside the first requests, not before the node listens: the API never
+        // needs them, and a page asked meanwhile waits for them
+        Thread.ofVirtual().name("assets").start(assets::prepare);
         // Helidon logs a listener that could not bind (a port in use) and stops, without throwing
         if (!server.isRunning()) {
             throw new IllegalStateException("the server could not listen on " + config.host() + ":" + config.port()

@@ -64,6 +64,9 @@ public final class Database implements AutoCloseable {
     private volatile HikariDataSource pool;
     private volatile MeterRegistry metrics;
     private volatile boolean closed;
+    private final int size;
+    /** Whether the pool keeps all its connections open ({@link #fill}), or one. */
+    private volatile boolean filled;
     private final CircuitBreaker breaker = CircuitBreaker.of("database", CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
             .slidingWindowSize(20)
@@ -83,11 +86,12 @@ public final class Database implements AutoCloseable {
         this.target = target;
         this.timeouts = timeouts;
         this.listener = listener;
+        this.size = size;
         turns = Turns.barging(size);
         long poolWait = timeouts.poolWait().toNanos();
         long overloadWait = Math.min(timeouts.overloadWait().toNanos(), poolWait);
         patience = () -> sheddable.getAsBoolean() ? overloadWait : poolWait;
-        this.pool = new HikariDataSource(settings.get());
+        this.pool = newPool();
         Thread.ofVirtual().name("database-watch").start(this::watch);
     }
 
@@ -134,7 +138,6 @@ public final class Database implements AutoCloseable {
         target.user().ifPresent(hikari::setUsername);
         target.password().ifPresent(hikari::setPassword);
         hikari.setMaximumPoolSize(size);
-        hikari.setMinimumIdle(size);
         // no connection before returning: start-up's schema check waits for the first one
         hikari.setInitializationFailTimeout(-1);
         // a request that cannot get a connection in time is told to retry (503), not queued forever; with turns
@@ -152,6 +155,23 @@ public final class Database implements AutoCloseable {
         hikari.addDataSourceProperty("assumeMinServerVersion", "10");
         node.ifPresent(name -> hikari.addDataSourceProperty("options", "-c conduit.node=" + name));
         return hikari;
+    }
+
+    private HikariDataSource newPool() {
+        var config = settings.get();
+        config.setMinimumIdle(filled ? size : 1);
+        return new HikariDataSource(config);
+    }
+
+    /**
+     * Keeps all of the pool's connections open from now on; until then it keeps one (HikariCP opens more as requests
+     * ask). A start calls it once it listens: each login is a SCRAM hash (4,096 rounds of HMAC-SHA-256), tens of
+     * milliseconds of a cold JVM's CPU, and the pool's first four competed with the start for its cores. HikariCP
+     * opens the rest at its next upkeep (within 30 s), or sooner as requests ask for them.
+     */
+    public synchronized void fill() {
+        filled = true;
+        pool.getHikariConfigMXBean().setMinimumIdle(size);
     }
 
     /** From now on the pool reports its connections (active, idle, pending) and acquire times to {@code metrics}. */
@@ -226,7 +246,7 @@ public final class Database implements AutoCloseable {
                 return false;
             }
             old = pool;
-            pool = new HikariDataSource(settings.get());
+            pool = newPool();
         }
         LOG.log(System.Logger.Level.INFO, "The database answers again: a new connection pool replaces the old one");
         try {
