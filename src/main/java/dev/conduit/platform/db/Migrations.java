@@ -80,23 +80,31 @@ public final class Migrations {
             throw new IllegalArgumentException("not a text-search configuration name: " + language);
         }
         try (var connection = pool.getConnection()) {
-            try (var exists = connection.prepareStatement(
-                    "select exists(select 1 from pg_ts_config where cfgname = ?)")) {
-                exists.setString(1, language);
-                if (!single(exists.executeQuery()).equals("t")) {
-                    throw new IllegalArgumentException("PostgreSQL has no text-search configuration '" + language
-                            + "' (SEARCH_LANGUAGE; select cfgname from pg_ts_config lists them)");
+            // one round trip on start-up's path: whether the configuration exists, and the one in use
+            try (var read = connection.prepareStatement("select exists(select 1 from pg_ts_config where cfgname = ?),"
+                    + " cast(search_language() as text)")) {
+                read.setString(1, language);
+                try (var rows = read.executeQuery()) {
+                    rows.next();
+                    if (!rows.getBoolean(1)) {
+                        throw new IllegalArgumentException("PostgreSQL has no text-search configuration '" + language
+                                + "' (SEARCH_LANGUAGE; select cfgname from pg_ts_config lists them)");
+                    }
+                    if (rows.getString(2).equals(language)) {
+                        return OptionalLong.empty();
+                    }
                 }
             }
             try (var statement = connection.createStatement()) {
-                if (single(statement.executeQuery("select cast(search_language() as text)")).equals(language)) {
-                    return OptionalLong.empty();
-                }
                 connection.setAutoCommit(false);
                 try {
                     statement.execute("create or replace function search_language() returns regconfig language sql"
                             + " stable as $$ select cast('" + language + "' as regconfig) $$");
-                    long reindexed = Long.parseLong(single(statement.executeQuery("select reindex_article_search()")));
+                    long reindexed;
+                    try (var rows = statement.executeQuery("select reindex_article_search()")) {
+                        rows.next();
+                        reindexed = rows.getLong(1);
+                    }
                     connection.commit();
                     return OptionalLong.of(reindexed);
                 } catch (SQLException | RuntimeException e) {
@@ -108,14 +116,6 @@ public final class Migrations {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot set the search language: " + e.getMessage(), e);
-        }
-    }
-
-    /** The one value of a query's one row, as text. */
-    private static String single(ResultSet rows) throws SQLException {
-        try (rows) {
-            rows.next();
-            return rows.getString(1);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.conduit.platform.domain;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The closed set of ways a request can fail, as logic and stores say it: each names the fields (or the resource)
@@ -23,6 +24,16 @@ public abstract sealed class Failure extends RuntimeException {
 
     public Map<String, List<String>> errors() {
         return errors;
+    }
+
+    /** The first failure of {@code type} in {@code e}'s chain of causes, however a library wrapped it. */
+    public static <T extends Failure> Optional<T> within(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The request is readable, but its values break the rules (every field's problems at once). */

@@ -153,21 +153,12 @@ public final class Jobs implements AutoCloseable {
                 }
                 // the database busy (every connection taken for longer than a request may wait) or away: the job
                 // (if any) stays where it was, and is taken again; only the second is worth a warning
-                if (!busy(e)) {
+                if (Failure.within(e, Failure.Overloaded.class).isEmpty()) {
                     LOG.log(System.Logger.Level.WARNING, "A job worker could not reach the jobs table; trying again", e);
                 }
                 idle();
             }
         }
-    }
-
-    private static boolean busy(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof Failure.Overloaded) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void run(JobStore.Taken taken) {

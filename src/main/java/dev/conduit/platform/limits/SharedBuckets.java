@@ -109,11 +109,10 @@ public final class SharedBuckets implements Buckets {
             }
             return wait;
         } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof Failure busy) { // however Bucket4j wrapped it
-                    breaker.releasePermission();
-                    throw busy;
-                }
+            var busy = Failure.within(e, Failure.class); // however Bucket4j wrapped it
+            if (busy.isPresent()) {
+                breaker.releasePermission();
+                throw busy.get();
             }
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             failures.increment();
