@@ -67,6 +67,7 @@ import dev.conduit.web.Visitors;
 import dev.conduit.webhooks.Destinations;
 import dev.conduit.webhooks.WebhookRoutes;
 import dev.conduit.webhooks.Webhooks;
+import io.helidon.common.Size;
 import io.helidon.common.mapper.MapperManager;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
@@ -726,9 +727,12 @@ public final class Main {
      * finds, so the registry starts empty, and the metadata scan (of which the webserver reads only its list of
      * features, for a log line) is off. The mappers are Helidon's built-in ones: text to numbers, booleans, URIs...
      * Even empty, the registry's classes take ~100 ms to set up on a cold JVM, so this runs beside the rest of
-     * start-up; nothing before the server's start asks Helidon for its registry.
+     * start-up; nothing before the server's start asks Helidon for its registry. So does the first size parsed: the
+     * listeners' settings parse theirs through BigDecimal, whose class set-up computes large powers of ten (~20 ms of
+     * a cold JVM, on the start's path when the listeners are built).
      */
     private static void helidonGlobals() {
+        Size.parse("8 KB");
         GlobalServiceRegistry.registry(() -> ServiceRegistryManager.create(ServiceRegistryConfig.builder()
                         .discoverServices(false)
                         .discoverServicesFromServiceLoader(false)
