@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
@@ -53,7 +53,7 @@ public final class Database implements AutoCloseable {
     /** SQLSTATEs admin_shutdown, crash_shutdown, cannot_connect_now. */
     private static final Set<String> SHUTTING_DOWN_OR_STARTING = Set.of("57P01", "57P02", "57P03");
 
-    private final Consumer<HikariConfig> settings;
+    private final Supplier<HikariConfig> settings;
     private final DatabaseTarget target;
     private final Timeouts timeouts;
     private final StatementListener listener;
@@ -79,7 +79,7 @@ public final class Database implements AutoCloseable {
             .build());
     private Jdbi jdbi;
 
-    private Database(Consumer<HikariConfig> settings, int size, DatabaseTarget target, Timeouts timeouts,
+    private Database(Supplier<HikariConfig> settings, int size, DatabaseTarget target, Timeouts timeouts,
                      StatementListener listener, BooleanSupplier sheddable, BooleanSupplier forRequest) {
         this.settings = settings;
         this.forRequest = forRequest;
@@ -127,12 +127,12 @@ public final class Database implements AutoCloseable {
      */
     public static Database connect(DatabaseTarget target, int size, Timeouts timeouts, StatementListener listener,
             BooleanSupplier sheddable, BooleanSupplier forRequest, Optional<String> node) {
-        return new Database(hikari -> settings(hikari, target, size, timeouts, node), size, target, timeouts, listener,
-                sheddable, forRequest);
+        return new Database(() -> settings(target, size, timeouts, node), size, target, timeouts, listener, sheddable,
+                forRequest);
     }
 
-    private static void settings(HikariConfig hikari, DatabaseTarget target, int size, Timeouts timeouts,
-            Optional<String> node) {
+    private static HikariConfig settings(DatabaseTarget target, int size, Timeouts timeouts, Optional<String> node) {
+        var hikari = new HikariConfig();
         hikari.setPoolName("conduit");
         hikari.setJdbcUrl(target.jdbcUrl());
         target.user().ifPresent(hikari::setUsername);
@@ -154,17 +154,13 @@ public final class Database implements AutoCloseable {
         // sends the application name in the start-up packet instead of a SET after login (the schema needs 10+)
         hikari.addDataSourceProperty("assumeMinServerVersion", "10");
         node.ifPresent(name -> hikari.addDataSourceProperty("options", "-c conduit.node=" + name));
+        return hikari;
     }
 
-    /**
-     * Set up in place, not from a separate HikariConfig: HikariCP copies one field by field through reflection, ~12
-     * ms of a cold JVM's start. Its pool is made at the first connection asked for (start-up's schema check).
-     */
     private HikariDataSource newPool() {
-        var pool = new HikariDataSource();
-        settings.accept(pool);
-        pool.setMinimumIdle(filled ? size : 1);
-        return pool;
+        var config = settings.get();
+        config.setMinimumIdle(filled ? size : 1);
+        return new HikariDataSource(config);
     }
 
     /**
