@@ -95,6 +95,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.logging.LogManager;
@@ -118,12 +120,10 @@ public final class Main {
         System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
         // before any Helidon class reads it (see helidonGlobals)
         System.setProperty("io.helidon.metadata.mode", "none");
-        HELIDON_GLOBALS = CompletableFuture.runAsync(Main::helidonGlobals, Thread.ofVirtual()::start);
+        HELIDON_GLOBALS = CompletableFuture.runAsync(Main::helidonGlobals, beside("helidon-globals"));
     }
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
-    /** The name of the listener that serves metrics. */
-    private static final String MANAGEMENT = "management";
     /** The longest a rate limit's check waits for Redis: it answers in well under a millisecond when well. */
     private static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
     /** Articles rendered from markdown, kept for the pages: a few hundred long ones. */
@@ -149,6 +149,10 @@ public final class Main {
     private NodeFeed nodes;
     private ChangeFeed changes;
     private Optional<Metrics> metrics = Optional.empty();
+    /** The listener that serves the metrics, on a port of its own. */
+    private WebServer management;
+    /** The metrics' set-up, once the node listens: done when they are served, or off. */
+    private CompletableFuture<Void> observability = CompletableFuture.completedFuture(null);
     private Optional<Tracing> tracing = Optional.empty();
     private WebServer server;
     private List<Cached<?, ?>> caches = List.of();
@@ -201,6 +205,12 @@ public final class Main {
         // the port startAll returned: a stop that came during start-up has already run by now
         LOG.log(System.Logger.Level.INFO, "Conduit listening on http://" + config.host() + ":" + port
                 + "/api (started in " + startup.toMillis() + " ms, " + cpuMillis + " ms of CPU)");
+        try {
+            await(app.observability);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Conduit could not serve its metrics: " + e.getMessage(), e);
+            System.exit(1);
+        }
     }
 
     /**
@@ -329,6 +339,7 @@ public final class Main {
         var app = new Main();
         try {
             app.startAll(config, statements, tracing);
+            await(app.observability);
         } catch (RuntimeException e) {
             app.stop();
             throw e;
@@ -347,15 +358,11 @@ public final class Main {
             target = embedded.prepareApplicationRole();
             embedded.superviseRestarts(onFatal);
         }
-        // 2. metrics, set up beside the rest (~150 ms of class loading on a cold JVM); the pool every store draws
-        //    from (it connects in the background, once something asks for a connection), each statement counted
-        //    for the request that ran it
+        // 2. the pool every store draws from (it connects in the background, once something asks for a
+        //    connection), each statement counted for the request that ran it
         // SLF4J (HikariCP's, Flyway's, Micrometer's logging) sets itself up on first use, and warns on stderr when
-        // a call from another thread races that set-up: it is set up here, before metrics start beside the pool
+        // a call from another thread races that set-up: it is set up here, before the schema step starts beside
         LoggerFactory.getILoggerFactory();
-        CompletableFuture<Optional<Metrics>> metricsReady = config.metrics()
-                ? CompletableFuture.supplyAsync(Main::metrics, Thread.ofVirtual()::start)
-                : CompletableFuture.completedFuture(Optional.empty());
         tracing = givenTracing.or(() -> config.tracing() ? Optional.of(Tracing.fromEnvironment()) : Optional.empty());
         // a request waits for a database connection as long as it would at the front door now (requests the caches
         // answer are counted there: when the database is what limits, those that need it would queue here long)
@@ -377,7 +384,7 @@ public final class Main {
                     System.Logger.Level.INFO, "Search language is now " + config.searchLanguage() + ": re-indexed "
                             + n + " articles"));
             return outcome;
-        }, Thread.ofVirtual()::start);
+        }, beside("schema"));
         Jdbi jdbi = database.jdbi();
 
         // 4. tokens and passwords
@@ -448,8 +455,24 @@ public final class Main {
                 sessions.caches(), site.caches()).flatMap(List::stream).toList();
         // connects meanwhile; reads the change log once the schema step is done
         var joined = nodes.start(changes, caches, schema);
-        metrics = metricsReady.join();
-        metrics.ifPresent(m -> {
+        // the front door: its filters, built here so that the metrics can report on them once they are set up
+        var observed = new Observed(new AccessLog(config.accessLog()), config.metrics());
+        // Passed by: health probes (a busy node is still alive), and registrations and logins, which wait their
+        // turn in the password hasher's own bounded queue; holding a slot meanwhile, 64 of them filled every slot,
+        // and the hashes hold both cores, so a freed slot was taken up late
+        var healthRoutes = new RouteTable("/health");
+        var api = new RouteTable("/api");
+        String probes = healthRoutes.prefix() + "/";
+        Set<String> hashingPosts = Stream.concat(
+                        UserRoutes.PASSWORD_HASHING_POSTS.stream().map(path -> api.prefix() + path),
+                        SiteRoutes.PASSWORD_HASHING_POSTS.stream())
+                .collect(Collectors.toUnmodifiableSet());
+        var admitted = new Admission(admission, req -> req.path().rawPath().startsWith(probes)
+                || req.prologue().method() == Method.POST && hashingPosts.contains(req.path().rawPath()));
+        // what the metrics report on, once the node listens (observe)
+        Consumer<Metrics> reportOn = m -> {
+            m.gauge("http.server.requests.active", "Requests being handled", Tags.empty(), observed::inFlight);
+            admitted.reportTo(m);
             database.reportTo(m.registry());
             m.shed("database", database::refused);
             caches.forEach(cache -> m.cache(cache.name(), cache::stats, cache::estimatedSize));
@@ -480,14 +503,13 @@ public final class Main {
             m.counter("conduit.jobs.attempts", attempts, Tags.of("result", "dead"), jobs::died);
             m.counter("conduit.nodes.ack.timeouts", "Writes whose wait for the other nodes ran out (NODES_WAIT_MS)",
                     Tags.empty(), nodes::ackTimeouts);
-        });
+            observed.reportTo(m);
+        };
         // the server listens only once the schema step is done, so a probe never waits on it
         health = new Health(jdbi, () -> schema.join().version());
         drain = config.shutdownDrain();
 
         // 6. routes and the server
-        var api = new RouteTable("/api");
-        var healthRoutes = new RouteTable("/health");
         var docs = new DocsRoutes();
         var docsRoutes = new RouteTable("");
         // the API's and the operators' routes, which the API document describes; the site's pages are not in it
@@ -517,7 +539,7 @@ public final class Main {
                 .directHandlers(directHandlers(pages))
                 .routing(routing -> {
                     ErrorResponses.register(routing, pages);
-                    routing.addFilter(new Observed(metrics, new AccessLog(config.accessLog())));
+                    routing.addFilter(observed);
                     routing.addFilter(new SecurityHeaders());
                     tracing.ifPresent(t -> routing.addFilter(new Traced(t)));
                     routing.addFilter(new Cors(config.corsAllowedOrigins(), api));
@@ -531,18 +553,7 @@ public final class Main {
                     });
                     // limits before admission: a refused request takes no admission slot
                     routing.addFilter(rateLimits);
-                    // Passed by: health probes (a busy node is still alive), and registrations and logins, which
-                    // wait their turn in the password hasher's own bounded queue; holding a slot meanwhile, 64 of
-                    // them filled every slot, and the hashes hold both cores, so a freed slot was taken up late
-                    String probes = healthRoutes.prefix() + "/";
-                    Set<String> hashingPosts = Stream.concat(
-                                    UserRoutes.PASSWORD_HASHING_POSTS.stream().map(path -> api.prefix() + path),
-                                    SiteRoutes.PASSWORD_HASHING_POSTS.stream())
-                            .collect(Collectors.toUnmodifiableSet());
-                    routing.addFilter(new Admission(admission, metrics,
-                            req -> req.path().rawPath().startsWith(probes)
-                                    || req.prologue().method() == Method.POST
-                                    && hashingPosts.contains(req.path().rawPath())));
+                    routing.addFilter(admitted);
                     api.register(routing,
                             new UserRoutes(users, auth, rateLimits, idempotency),
                             new ProfileRoutes(profiles, auth),
@@ -557,13 +568,8 @@ public final class Main {
                             new SiteRoutes(pages, forms, new EmailPageRoutes(pages, site, mail)));
                     routing.any(ErrorResponses::notFound);
                 });
-        // metrics on a listener of their own, on loopback by default: not for the public
-        metrics.ifPresent(m -> builder.putSocket(MANAGEMENT, socket -> socket
-                .host(config.managementHost())
-                .port(config.managementPort())
-                .routing(routing -> MetricsEndpoint.register(routing, m))));
         server = builder.build();
-        awaitSchema(schema);
+        await(schema);
         HELIDON_GLOBALS.join();
         // the other nodes know of this one before it serves: from now on they wait for it to hear their writes
         joined.join();
@@ -572,12 +578,16 @@ public final class Main {
         jobs.start();
         // the site's files are read now, beside the first requests, not before the node listens: the API never
         // needs them, and a page asked meanwhile waits for them
-        Thread.ofVirtual().name("assets").start(assets::prepare);
+        beside("assets").execute(assets::prepare);
         // Helidon logs a listener that could not bind (a port in use) and stops, without throwing
         if (!server.isRunning()) {
             throw new IllegalStateException("the server could not listen on " + config.host() + ":" + config.port()
-                    + (metrics.isPresent() ? " and " + config.managementHost() + ":" + config.managementPort() : "")
                     + " (see the error above)");
+        }
+        // the metrics' classes, JVM meters and listener took ~70 ms of CPU before the node listened, on a start that
+        // keeps both cores busy: they come just after, and count the requests answered meanwhile
+        if (config.metrics()) {
+            observability = CompletableFuture.runAsync(() -> observe(config, reportOn), beside("metrics-setup"));
         }
         return server.port();
     }
@@ -594,9 +604,10 @@ public final class Main {
         return documentedRoutes.stream().flatMap(table -> table.routes().stream()).toList();
     }
 
-    /** The management listener's port (metrics); -1 when metrics are off. */
+    /** The management listener's port (metrics), once it listens; -1 when metrics are off. */
     public int managementPort() {
-        return metrics.isPresent() ? server.port(MANAGEMENT) : -1;
+        await(observability);
+        return management == null ? -1 : management.port();
     }
 
     /** This node's name among those on its database (for tests). */
@@ -635,6 +646,15 @@ public final class Main {
         if (server != null) {
             server.stop();
             server = null;
+        }
+        try {
+            observability.join();
+        } catch (CompletionException e) {
+            // reported where it was awaited; what it set up is stopped below
+        }
+        if (management != null) {
+            management.stop();
+            management = null;
         }
         if (nodes != null) {
             nodes.close();
@@ -697,15 +717,43 @@ public final class Main {
         };
     }
 
-    private static Optional<Metrics> metrics() {
+    /**
+     * The metrics, {@code reportOn} what the wiring made, served on a listener of their own (on loopback by default:
+     * not for the public).
+     */
+    private void observe(Config config, Consumer<Metrics> reportOn) {
         var build = Build.current();
-        return Optional.of(new Metrics(build.version(), build.commit()));
+        var m = new Metrics(build.version(), build.commit());
+        metrics = Optional.of(m);
+        reportOn.accept(m);
+        management = WebServer.builder()
+                .host(config.managementHost())
+                .port(config.managementPort())
+                .shutdownHook(false)
+                .featuresDiscoverServices(false)
+                .routing(routing -> MetricsEndpoint.register(routing, m))
+                .build()
+                .start();
+        if (!management.isRunning()) {
+            throw new IllegalStateException("the metrics could not listen on " + config.managementHost() + ":"
+                    + config.managementPort() + " (see the error above)");
+        }
     }
 
-    /** Waits for the schema step; its failure is start-up's failure, as if it had run on this thread. */
-    private static void awaitSchema(CompletableFuture<Migrations.Outcome> schema) {
+    /**
+     * A thread for a step of start-up run beside the rest: a platform thread, as these steps load many classes. A
+     * virtual thread that loads classes may be unmounted while it holds a jar's lock, and when the threads waiting
+     * for that lock are virtual threads pinned by class loading and hold every carrier, no thread goes on (seen at a
+     * start on 2 cores: the metrics' set-up against the two job workers).
+     */
+    private static Executor beside(String name) {
+        return task -> Thread.ofPlatform().daemon().name(name).start(task);
+    }
+
+    /** Waits for a step of start-up run beside it; its failure is start-up's failure, as if it had run here. */
+    private static <T> T await(CompletableFuture<T> step) {
         try {
-            schema.join();
+            return step.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;

@@ -1,10 +1,13 @@
 package dev.conduit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -108,6 +111,19 @@ class MetricsTest {
             assertThat(new Api("http://127.0.0.1:" + app.port() + "/api").get("/tags").status()).isEqualTo(200);
         } finally {
             app.stop();
+            TestServer.deleteTree(dataDir);
+        }
+    }
+
+    @Test
+    void aManagementPortInUseFailsTheStart() throws Exception {
+        Path dataDir = TestServer.newDataDir();
+        try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            var env = new HashMap<>(TestServer.environment(dataDir));
+            env.put("MANAGEMENT_PORT", Integer.toString(taken.getLocalPort()));
+            assertThatThrownBy(() -> Main.start(Config.from(env), sql -> { }))
+                    .hasMessageContaining("the metrics could not listen on 127.0.0.1:" + taken.getLocalPort());
+        } finally {
             TestServer.deleteTree(dataDir);
         }
     }

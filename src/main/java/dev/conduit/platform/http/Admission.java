@@ -11,7 +11,6 @@ import io.helidon.webserver.http.RoutingResponse;
 import dev.conduit.platform.limits.Gate;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -40,19 +39,21 @@ public final class Admission implements Filter {
                 Math.round(completedPerSecond * IN_FLIGHT.toNanos() / 1e9))), wait, overloadWait);
     }
 
-    /** {@code metrics} present: the refusals are counted there, with the limit, the slots in use and the state. */
-    public Admission(Gate gate, Optional<Metrics> metrics, Predicate<RoutingRequest> passBy) {
+    public Admission(Gate gate, Predicate<RoutingRequest> passBy) {
         this.gate = gate;
         this.passBy = passBy;
-        metrics.ifPresent(m -> {
-            m.shed("admission", gate::refused);
-            m.gauge("conduit.admission.limit", "Requests handled at once, at most, now", Tags.empty(),
-                    gate::permits);
-            m.gauge("conduit.admission.active", "Requests being handled now (admitted)", Tags.empty(), gate::inUse);
-            m.gauge("conduit.admission.overloaded",
-                    "1 while requests that find every slot busy wait ADMISSION_OVERLOAD_WAIT_MS only", Tags.empty(),
-                    () -> gate.overloaded() ? 1 : 0);
-        });
+    }
+
+    /** The refusals, with the limit, the slots in use and the state. */
+    public void reportTo(Metrics metrics) {
+        metrics.shed("admission", gate::refused);
+        metrics.gauge("conduit.admission.limit", "Requests handled at once, at most, now", Tags.empty(),
+                gate::permits);
+        metrics.gauge("conduit.admission.active", "Requests being handled now (admitted)", Tags.empty(),
+                gate::inUse);
+        metrics.gauge("conduit.admission.overloaded",
+                "1 while requests that find every slot busy wait ADMISSION_OVERLOAD_WAIT_MS only", Tags.empty(),
+                () -> gate.overloaded() ? 1 : 0);
     }
 
     @Override

@@ -23,16 +23,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import jdk.management.VirtualThreadSchedulerMXBean;
 
 /**
  * Conduit's metrics (Micrometer, rendered in the Prometheus text format): requests per route template, method and
- * status class with a latency histogram; requests in flight; SQL statements per request; the JVM, its garbage
- * collector, threads and virtual threads; open files; and whatever the wiring adds (the pool, caches, password
- * hashing) through {@link #registry()}, {@link #cache}, {@link #gauge} and {@link #counter}.
+ * status class with a latency histogram; SQL statements per request; the JVM, its garbage collector, threads and
+ * virtual threads; open files; and whatever the wiring adds (requests in flight, the pool, caches, password hashing)
+ * through {@link #registry()}, {@link #cache}, {@link #gauge} and {@link #counter}.
  */
 public final class Metrics implements AutoCloseable {
     /** Fine around a 10 ms objective, coarse beyond a second. */
@@ -53,7 +52,6 @@ public final class Metrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
-    private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentHashMap<Series, Timer> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DistributionSummary> statements = new ConcurrentHashMap<>();
     /** What function counters read: Micrometer holds them weakly, and a method reference lives only here. */
@@ -77,7 +75,6 @@ public final class Metrics implements AutoCloseable {
                 scheduler::getPoolSize);
         gauge("conduit.build.info", "Conduit's version and commit", Tags.of("version", version, "commit", commit),
                 () -> 1);
-        gauge("http.server.requests.active", "Requests being handled", Tags.empty(), inFlight::get);
     }
 
     /** The registry, for libraries that report to Micrometer themselves (HikariCP). */
@@ -122,14 +119,6 @@ public final class Metrics implements AutoCloseable {
             ToDoubleFunction<CacheStats> count) {
         FunctionCounter.builder(name, stats, s -> count.applyAsDouble(s.get()))
                 .description(description).tags(tags).register(registry);
-    }
-
-    public void requestStarted() {
-        inFlight.incrementAndGet();
-    }
-
-    public void requestEnded() {
-        inFlight.decrementAndGet();
     }
 
     /** Counts an answered request in its route's series. */

@@ -1,0 +1,96 @@
+package dev.conduit.platform.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.conduit.platform.observe.AccessLog;
+import dev.conduit.platform.observe.Metrics;
+import io.helidon.webserver.WebServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The metrics come once the node listens: what was answered before is counted then, once. */
+class ObservedTest {
+    private static final String COUNT = "http_server_requests_seconds_count{method=\"GET\",route=\"none\",status=\"2xx\"}";
+
+    @Test
+    void answersSentBeforeTheMetricsAreSetUpAreCountedOnceTheyAre() throws Exception {
+        var observed = new Observed(new AccessLog(false), true);
+        var server = serving(observed);
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThat(get(server)).isEqualTo(200);
+            }
+            settled(observed);
+            var metrics = new Metrics("test", "test");
+            try {
+                observed.reportTo(metrics);
+                assertThat(count(metrics, 3)).isEqualTo(3);
+                assertThat(get(server)).isEqualTo(200);
+                assertThat(count(metrics, 4)).isEqualTo(4);
+            } finally {
+                metrics.close();
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void withoutMetricsNothingIsKeptForThem() throws Exception {
+        var observed = new Observed(new AccessLog(false), false);
+        var server = serving(observed);
+        try {
+            assertThat(get(server)).isEqualTo(200);
+            settled(observed);
+            var metrics = new Metrics("test", "test");
+            try {
+                observed.reportTo(metrics);
+                assertThat(get(server)).isEqualTo(200);
+                assertThat(count(metrics, 1)).isEqualTo(1);
+            } finally {
+                metrics.close();
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static WebServer serving(Observed observed) {
+        return WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false).featuresDiscoverServices(false)
+                .routing(routing -> routing.addFilter(observed).get("/", (req, res) -> res.send("ok")))
+                .build().start();
+    }
+
+    /** Every request answered and counted (the count runs in the send, before the filter's end). */
+    private static void settled(Observed observed) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (observed.inFlight() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(observed.inFlight()).isZero();
+    }
+
+    private static int get(WebServer server) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/")).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** Once it reaches {@code atLeast} (an answer is counted just after it is sent: the client may read it first). */
+    private static double count(Metrics metrics, double atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        double count = count(metrics);
+        while (count < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            count = count(metrics);
+        }
+        return count;
+    }
+
+    private static double count(Metrics metrics) {
+        return metrics.scrape(null).body().lines().filter(line -> line.startsWith(COUNT))
+                .mapToDouble(line -> Double.parseDouble(line.substring(COUNT.length()).trim())).sum();
+    }
+}
