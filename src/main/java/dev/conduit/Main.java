@@ -85,9 +85,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.NumberFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -349,6 +351,12 @@ public final class Main {
 
     /** Returns the port listened on. */
     private synchronized int startAll(Config config, StatementListener statements, Optional<Tracing> givenTracing) {
+        // the JDK's locale data, which each new pgjdbc connection reads (a calendar's first day of the week, a number
+        // format): loaded here, beside the rest, not on the path of the first logins, which each loaded it at once
+        beside("locale-data").execute(() -> {
+            new GregorianCalendar();
+            NumberFormat.getIntegerInstance();
+        });
         // 1. PostgreSQL: the server DATABASE_URL names, or our own
         DatabaseTarget target;
         if (config.database().isPresent()) {
@@ -386,6 +394,9 @@ public final class Main {
             return outcome;
         }, beside("schema"));
         Jdbi jdbi = database.jdbi();
+        // the feed of changes between the nodes on the database: it connects meanwhile
+        nodes = new NodeFeed(node, database::connectApart, jdbi, config.nodesWait());
+        nodes.connect(schema);
 
         // 4. tokens and passwords
         byte[] jwtSecret = JwtSecret.load(config.jwtSecret(), config.dataDir().resolve("jwt-secret"));
@@ -415,7 +426,6 @@ public final class Main {
 
         // 5. the features' logic; each write publishes what it changed on the feed, each cache hears of it there,
         //    and the other nodes on the database hear of it from its triggers (a write waits until they have)
-        nodes = new NodeFeed(node, database::connectApart, jdbi, config.nodesWait());
         changes = new ChangeFeed(nodes);
         var budget = new CacheBudget((long) config.cacheMegabytes() << 20);
         // background work, queued with the writes it belongs to (each feature registers the kinds it runs), and the
@@ -453,8 +463,8 @@ public final class Main {
                 config.jwtTtl());
         caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches(), webhooks.caches(),
                 sessions.caches(), site.caches()).flatMap(List::stream).toList();
-        // connects meanwhile; reads the change log once the schema step is done
-        var joined = nodes.start(changes, caches, schema);
+        // reads the change log once the schema step is done
+        var joined = nodes.start(changes, caches);
         // the front door: its filters, built here so that the metrics can report on them once they are set up
         var observed = new Observed(new AccessLog(config.accessLog()), config.metrics());
         // Passed by: health probes (a busy node is still alive), and registrations and logins, which wait their

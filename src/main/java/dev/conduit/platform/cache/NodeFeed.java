@@ -104,6 +104,8 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
     private final LongAdder heard = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
+    /** Done once {@link #start} has named the feed and the caches, which the listener needs from its first read. */
+    private final CompletableFuture<Void> wired = new CompletableFuture<>();
     private volatile boolean listening;
     /** The snapshot the log was last read in, and when: where a new connection reads on from. */
     private String snapshot;
@@ -146,17 +148,25 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
     }
 
     /**
-     * Begins listening on a thread of its own (reading the log once {@code schema} is done), handing other writers'
-     * changes to {@code feed} and emptying
-     * {@code caches} when changes may have been missed. The returned future completes once this node reads the log
-     * and the live nodes have answered its first barrier (so they wait for it from then on), or after the wait, or
-     * once it is known that the log cannot be read yet.
+     * Opens the feed's connection and listens, on a thread of its own, while the rest of the node is built: the
+     * login (SCRAM hashing, slow on a cold JVM) was the last thing a start waited for. Reads the log once
+     * {@code schema} is done and {@link #start} has been called.
      */
-    public CompletableFuture<Void> start(ChangeFeed feed, List<Cached<?, ?>> caches, CompletableFuture<?> schema) {
-        this.feed = feed;
-        this.caches = caches;
+    public void connect(CompletableFuture<?> schema) {
         this.schema = schema;
         listener = Thread.ofPlatform().daemon().name("node-feed").start(this::listen);
+    }
+
+    /**
+     * Hands other writers' changes to {@code feed} from now on, emptying {@code caches} when changes may have been
+     * missed. The returned future completes once this node reads the log and the live nodes have answered its first
+     * barrier (so they wait for it from then on), or after the wait, or once it is known that the log cannot be read
+     * yet.
+     */
+    public CompletableFuture<Void> start(ChangeFeed feed, List<Cached<?, ?>> caches) {
+        this.feed = feed;
+        this.caches = caches;
+        wired.complete(null);
         return joined;
     }
 
@@ -244,6 +254,7 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        wired.cancel(false); // a listener still waiting for start stops
         if (listener == null) {
             return;
         }
@@ -280,6 +291,7 @@ public final class NodeFeed implements ChangeFeed.Others, AutoCloseable {
                     }
                     log.setString(3, node);
                     schema.join();
+                    wired.join();
                     // from here on nothing is missed: what was cached before goes
                     if (snapshot == null || System.nanoTime() - readAt > KEPT.toNanos() / 2) {
                         if (snapshot != null) {
