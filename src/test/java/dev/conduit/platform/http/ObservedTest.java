@@ -17,51 +17,45 @@ class ObservedTest {
 
     @Test
     void answersSentBeforeTheMetricsAreSetUpAreCountedOnceTheyAre() throws Exception {
-        var observed = new Observed(new AccessLog(false), true);
-        var server = serving(observed);
-        try {
-            for (int i = 0; i < 3; i++) {
-                assertThat(get(server)).isEqualTo(200);
-            }
-            settled(observed);
-            var metrics = new Metrics("test", "test");
-            try {
-                observed.reportTo(metrics);
-                assertThat(count(metrics, 3)).isEqualTo(3);
-                assertThat(get(server)).isEqualTo(200);
-                assertThat(count(metrics, 4)).isEqualTo(4);
-            } finally {
-                metrics.close();
-            }
-        } finally {
-            server.stop();
-        }
+        serve(new Observed(new AccessLog(false), true), 3, (server, metrics) -> {
+            assertThat(count(metrics, 3)).isEqualTo(3);
+            assertThat(get(server)).isEqualTo(200);
+            assertThat(count(metrics, 4)).isEqualTo(4);
+        });
     }
 
     @Test
     void withoutMetricsNothingIsKeptForThem() throws Exception {
-        var observed = new Observed(new AccessLog(false), false);
-        var server = serving(observed);
-        try {
+        serve(new Observed(new AccessLog(false), false), 1, (server, metrics) -> {
             assertThat(get(server)).isEqualTo(200);
+            assertThat(count(metrics, 1)).isEqualTo(1);
+        });
+    }
+
+    private interface Check {
+        void check(WebServer server, Metrics metrics) throws Exception;
+    }
+
+    /** {@code before} requests answered through {@code observed}; then its metrics set up, and {@code then}. */
+    private static void serve(Observed observed, int before, Check then) throws Exception {
+        var server = WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false).featuresDiscoverServices(false)
+                .routing(routing -> routing.addFilter(observed).get("/", (req, res) -> res.send("ok")))
+                .build().start();
+        try {
+            for (int i = 0; i < before; i++) {
+                assertThat(get(server)).isEqualTo(200);
+            }
             settled(observed);
             var metrics = new Metrics("test", "test");
             try {
                 observed.reportTo(metrics);
-                assertThat(get(server)).isEqualTo(200);
-                assertThat(count(metrics, 1)).isEqualTo(1);
+                then.check(server, metrics);
             } finally {
                 metrics.close();
             }
         } finally {
             server.stop();
         }
-    }
-
-    private static WebServer serving(Observed observed) {
-        return WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false).featuresDiscoverServices(false)
-                .routing(routing -> routing.addFilter(observed).get("/", (req, res) -> res.send("ok")))
-                .build().start();
     }
 
     /** Every request answered and counted (the count runs in the send, before the filter's end). */
