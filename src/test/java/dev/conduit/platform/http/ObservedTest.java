@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The metrics come once the node listens: what was answered before is counted then, once. */
@@ -60,10 +61,7 @@ class ObservedTest {
 
     /** Every request answered and counted (the count runs in the send, before the filter's end). */
     private static void settled(Observed observed) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (observed.inFlight() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        within(() -> observed.inFlight() == 0);
         assertThat(observed.inFlight()).isZero();
     }
 
@@ -74,13 +72,16 @@ class ObservedTest {
 
     /** Once it reaches {@code atLeast} (an answer is counted just after it is sent: the client may read it first). */
     private static double count(Metrics metrics, double atLeast) throws InterruptedException {
+        within(() -> count(metrics) >= atLeast);
+        return count(metrics);
+    }
+
+    /** Returns once {@code condition} holds, or after 5 s. */
+    private static void within(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        double count = count(metrics);
-        while (count < atLeast && System.nanoTime() < deadline) {
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(10);
-            count = count(metrics);
         }
-        return count;
     }
 
     private static double count(Metrics metrics) {
