@@ -454,13 +454,13 @@ public final class Main {
         // the web pages: the same logic, rendered as HTML; browsers sign in with a session cookie
         var views = new Views();
         var assets = Assets.of(ASSETS);
-        var site = new Site(users, profiles, articles, comments, views, assets, changes,
+        var site = new Site(users, profiles, articles, comments, views, assets, changes, mail.isPresent(),
                 MARKDOWN_CACHE_BYTES, ARTICLE_PAGES_BYTES, LIST_PAGES_BYTES);
         // form tokens keyed with the JWT secrets too: no per-node state
         var visitors = new Visitors(sessions, profiles, views, jwtSecrets);
         var pages = new PageRoutes(site, visitors, addresses, config.siteUrl());
-        var forms = new FormRoutes(pages, users, profiles, articles, comments, site, visitors, rateLimits, addresses,
-                config.jwtTtl());
+        var forms = new FormRoutes(pages, users, profiles, articles, comments, mail, site, visitors, rateLimits,
+                addresses, config.jwtTtl());
         caches = Stream.of(users.caches(), profiles.caches(), articles.caches(), comments.caches(), webhooks.caches(),
                 sessions.caches(), site.caches()).flatMap(List::stream).toList();
         // reads the change log once the schema step is done

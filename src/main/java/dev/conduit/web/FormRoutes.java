@@ -3,6 +3,7 @@ package dev.conduit.web;
 import dev.conduit.articles.ArticleDraft;
 import dev.conduit.articles.Articles;
 import dev.conduit.comments.Comments;
+import dev.conduit.mail.Mail;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.http.ClientAddresses;
 import dev.conduit.platform.http.ErrorResponses;
@@ -10,6 +11,7 @@ import dev.conduit.platform.http.Html;
 import dev.conduit.platform.http.Params;
 import dev.conduit.platform.http.RateLimits;
 import dev.conduit.profiles.Profiles;
+import dev.conduit.users.Notices;
 import dev.conduit.users.UserChanges;
 import dev.conduit.users.Users;
 import dev.conduit.web.Pages.Errors;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
@@ -36,6 +39,7 @@ public final class FormRoutes {
     private final Profiles profiles;
     private final Articles articles;
     private final Comments comments;
+    private final Optional<Mail> mail;
     private final Site site;
     private final Visitors visitors;
     private final RateLimits limits;
@@ -44,13 +48,14 @@ public final class FormRoutes {
     private final PageRoutes pages;
 
     public FormRoutes(PageRoutes pages, Users users, Profiles profiles, Articles articles, Comments comments,
-                      Site site, Visitors visitors, RateLimits limits, ClientAddresses addresses,
+                      Optional<Mail> mail, Site site, Visitors visitors, RateLimits limits, ClientAddresses addresses,
                       Duration sessionAge) {
         this.pages = pages;
         this.users = users;
         this.profiles = profiles;
         this.articles = articles;
         this.comments = comments;
+        this.mail = mail;
         this.site = site;
         this.visitors = visitors;
         this.limits = limits;
@@ -100,8 +105,11 @@ public final class FormRoutes {
             String bio = form.getOrDefault("bio", "");
             String email = form.getOrDefault("email", "");
             String password = form.getOrDefault("password", "");
+            // the notices' boxes are on the form while email is on; a box left unticked is not sent at all
+            var notices = form.containsKey("notices") ? new Notices(form.containsKey("notify-followers"),
+                    form.containsKey("notify-comments")) : null;
             var changes = new UserChanges(username, email, password.isEmpty() ? null : password, true, bio, true,
-                    image, null);
+                    image, notices);
             try {
                 var user = users.update(visit.userId(), "", changes);
                 if (!password.isEmpty()) {
@@ -111,7 +119,20 @@ public final class FormRoutes {
                 Html.redirect(res, "/profile/" + user.username());
             } catch (Failure.Invalid | Failure.Conflict refused) {
                 PageRoutes.send(req, res, visit, ErrorResponses.status(refused),
-                        site.settings(visit, new Errors(refused.errors()), image, username, bio, email));
+                        site.settings(visit, new Errors(refused.errors()), image, username, bio, email, notices));
+            }
+        });
+    }
+
+    /** Sends a new verification link; an address verified meanwhile needs none, and the settings show it so. */
+    void resendVerification(ServerRequest req, ServerResponse res) {
+        signedIn(req, res, (visit, form) -> {
+            var on = mail.orElseThrow(() -> new Failure.NotFound("page"));
+            try {
+                on.resendVerification(visit.userId());
+                Html.redirect(res, "/settings?verification=sent");
+            } catch (Failure.Invalid verifiedAlready) {
+                Html.redirect(res, "/settings");
             }
         });
     }

@@ -77,7 +77,8 @@ public final class PageRoutes implements ErrorPages {
             Html.redirect(res, "/login");
             return;
         }
-        send(req, res, visit, Status.OK_200, site.settings(visit));
+        send(req, res, visit, Status.OK_200,
+                site.settings(visit, req.query().first("verification").filter("sent"::equals).isPresent()));
     }
 
     void newArticle(ServerRequest req, ServerResponse res) {

@@ -110,7 +110,16 @@ public final class Pages {
     public record SignIn(Layout layout, boolean register, Errors errors, String username, String email) {
     }
 
-    public record Settings(Layout layout, Errors errors, String image, String username, String bio, String email) {
+    /** {@code mail}: null while email is off (no {@code SMTP_URL}). */
+    public record Settings(Layout layout, Errors errors, String image, String username, String bio, String email,
+                           MailSettings mail) {
+    }
+
+    /**
+     * The settings' part about email: whether the address is verified, whether a new link was just sent, and which
+     * notices the account wants (as stored, or as the form sent them).
+     */
+    public record MailSettings(boolean verified, boolean linkSent, boolean followers, boolean comments) {
     }
 
     /** {@code slug}: null for a new article. {@code tags}: as typed, comma-separated. */

@@ -7,6 +7,7 @@ import dev.conduit.platform.cache.ChangeFeed;
 import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Paging;
 import dev.conduit.profiles.Profiles;
+import dev.conduit.users.Notices;
 import dev.conduit.users.Users;
 import dev.conduit.web.Pages.Errors;
 import dev.conduit.web.Pages.Layout;
@@ -35,9 +36,12 @@ public final class Site {
     private final Assets assets;
     private final Views views;
     private final SharedPages sharedPages;
+    /** Whether email is on: then the settings show whether the address is verified, and the notices. */
+    private final boolean mail;
 
     public Site(Users users, Profiles profiles, Articles articles, Comments comments, Views views, Assets assets,
-                ChangeFeed feed, long markdownCacheBytes, long articlePagesBytes, long listPagesBytes) {
+                ChangeFeed feed, boolean mail, long markdownCacheBytes, long articlePagesBytes, long listPagesBytes) {
+        this.mail = mail;
         this.views = views;
         this.users = users;
         this.profiles = profiles;
@@ -98,16 +102,31 @@ public final class Site {
                 register ? "register" : "login"), register, errors, username, email));
     }
 
-    /** The settings form as stored now. */
-    Utf8ByteOutput settings(Visit visit) {
+    /** The settings form as stored now; {@code linkSent}: a new verification link was just sent. */
+    Utf8ByteOutput settings(Visit visit, boolean linkSent) {
         var user = users.current(visit.userId(), "");
-        return settings(visit, Errors.NONE, user.image(), user.username(), user.bio(), user.email());
+        var notices = user.notifications();
+        return settings(visit, Errors.NONE, user.image(), user.username(), user.bio(), user.email(), mail
+                ? new Pages.MailSettings(user.emailVerified(), linkSent, notices.followers(), notices.comments())
+                : null);
     }
 
-    /** The settings form as sent, with its problems. */
-    Utf8ByteOutput settings(Visit visit, Errors errors, String image, String username, String bio, String email) {
+    /** The settings form as sent ({@code notices}: null when it had none: as stored), with its problems. */
+    Utf8ByteOutput settings(Visit visit, Errors errors, String image, String username, String bio, String email,
+                            Notices notices) {
+        Pages.MailSettings part = null;
+        if (mail) {
+            var stored = users.current(visit.userId(), "");
+            var shown = notices != null ? notices : stored.notifications();
+            part = new Pages.MailSettings(stored.emailVerified(), false, shown.followers(), shown.comments());
+        }
+        return settings(visit, errors, image, username, bio, email, part);
+    }
+
+    private Utf8ByteOutput settings(Visit visit, Errors errors, String image, String username, String bio,
+                                    String email, Pages.MailSettings part) {
         return Pages.render(new Pages.Settings(layout(visit, "Settings — Conduit", "settings"), errors, image,
-                username, bio, email));
+                username, bio, email, part));
     }
 
     /** The editor for article {@code slug} as stored (null: a new, empty one); only its author may edit it. */

@@ -15,6 +15,7 @@ public record SiteRoutes(PageRoutes pages, FormRoutes forms, EmailPageRoutes ema
                 .path("/register", on -> on.get(pages::register).post(forms::register))
                 .path("/logout", on -> on.post(forms::logout))
                 .path("/settings", on -> on.get(pages::settings).post(forms::settings))
+                .path("/settings/verification", on -> on.post(forms::resendVerification))
                 .path("/editor", on -> on.get(pages::newArticle).post(forms::create))
                 .path("/editor/{slug}", on -> on.get(pages::editArticle).post(forms::update))
                 .path("/article/{slug}", on -> on.get(pages::article))

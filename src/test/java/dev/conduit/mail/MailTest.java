@@ -7,6 +7,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.conduit.Api;
 import dev.conduit.TestServer;
+import dev.conduit.web.Visitor;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -196,6 +197,55 @@ class MailTest {
     }
 
     @Test
+    void theSiteSettingsTellWhetherTheAddressIsVerifiedSendTheLinkAgainAndTurnNoticesOff() throws Exception {
+        var user = api.register("site");
+        only(user.email());
+        var site = new Visitor("http://127.0.0.1:" + node.app().port());
+        assertThat(site.submit("/login", "/login", Map.of("email", user.email(), "password", user.password()))
+                .status()).isEqualTo(303);
+        var unverified = site.get("/settings").html();
+        assertThat(unverified.select("form[action=/settings/verification]").text()).contains("not verified yet");
+        assertThat(unverified.select("input[name=notify-followers]").hasAttr("checked")).isTrue();
+        assertThat(unverified.select("input[name=notify-comments]").hasAttr("checked")).isTrue();
+
+        var sent = site.submit("/settings", "/settings/verification", Map.of());
+        assertThat(sent.status()).isEqualTo(303);
+        assertThat(sent.location()).isEqualTo("/settings?verification=sent");
+        assertThat(site.get(sent.location()).html().select("[role=status]").text())
+                .isEqualTo("A new link is on its way to " + user.email() + ".");
+        String token = link(only(user.email()), VERIFY_LINK);
+        assertThat(site.get("/verify-email?token=" + token).status()).isEqualTo(200);
+        assertThat(site.get("/settings").html().select("form[action=/settings/verification]")).isEmpty();
+        // verified meanwhile (another tab): no mail, back to the settings
+        assertThat(site.submit("/settings", "/settings/verification", Map.of()).location()).isEqualTo("/settings");
+
+        // a box left unticked is not sent: comments off
+        var fields = Map.of("username", user.username(), "email", user.email(), "bio", "", "image", "",
+                "notices", "shown", "notify-followers", "on");
+        assertThat(site.submit("/settings", "/settings", fields).status()).isEqualTo(303);
+        var notices = api.get("/user", user.token()).at("/user/notifications");
+        assertThat(notices.get("followers").asBoolean()).isTrue();
+        assertThat(notices.get("comments").asBoolean()).isFalse();
+        var settings = site.get("/settings").html();
+        assertThat(settings.select("input[name=notify-followers]").hasAttr("checked")).isTrue();
+        assertThat(settings.select("input[name=notify-comments]").hasAttr("checked")).isFalse();
+
+        // a refused form comes back with the boxes as they were sent, and changes nothing
+        var refused = site.submit("/settings", "/settings", Map.of("username", user.username(), "email",
+                "not an address", "notices", "shown", "notify-comments", "on"));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.html().select("input[name=notify-followers]").hasAttr("checked")).isFalse();
+        assertThat(refused.html().select("input[name=notify-comments]").hasAttr("checked")).isTrue();
+        assertThat(api.get("/user", user.token()).at("/user/notifications")).isEqualTo(notices);
+        // a form without the boxes leaves the notices as they are
+        assertThat(site.submit("/settings", "/settings", Map.of("username", user.username(), "email", user.email(),
+                "bio", "Still quiet")).status()).isEqualTo(303);
+        assertThat(api.get("/user", user.token()).at("/user/notifications")).isEqualTo(notices);
+        Thread.sleep(300);
+        assertThat(received(user.email())).as("no link sent to a verified address").isEmpty();
+    }
+
+    @Test
     void anAccountGetsAtMostTheDailyCap() throws Exception {
         // the verification link was the first of the day's mails
         var author = verifiedUser("capped");
@@ -219,6 +269,11 @@ class MailTest {
                         "select count(*) from jobs where kind = 'email.send' and payload ->> 'email' = :email")
                 .bind("email", user.email()).mapTo(Long.class).one());
         assertThat(queued).isZero();
+
+        var site = new Visitor(TestServer.url()).signUp(Api.unique("no_mail_site"));
+        var settings = site.get("/settings").html();
+        assertThat(settings.select("input[name=notices], form[action=/settings/verification]")).isEmpty();
+        assertThat(site.submit("/settings", "/settings/verification", Map.of()).status()).isEqualTo(404);
     }
 
     /** A new account whose address is verified; its verification mail is consumed. */

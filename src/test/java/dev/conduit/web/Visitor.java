@@ -20,21 +20,21 @@ import org.jsoup.nodes.Document;
 /**
  * A browser without JavaScript, as the site's tests drive it: its own cookies (set from answers as a browser
  * would), GETs, and form posts that carry the token the page gave; redirects are not followed, so each answer
- * can be checked.
+ * can be checked. It visits the shared test server, or the server at the origin it is given.
  */
-final class Visitor {
+public final class Visitor {
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
     /** An answer: status, headers, body, and the body as an HTML document. */
-    record Page(int status, HttpHeaders headers, String body) {
-        Document html() {
+    public record Page(int status, HttpHeaders headers, String body) {
+        public Document html() {
             return Jsoup.parse(body);
         }
 
-        String location() {
+        public String location() {
             return headers.firstValue("Location").orElse(null);
         }
 
@@ -50,12 +50,22 @@ final class Visitor {
     }
 
     final Map<String, String> cookies = new LinkedHashMap<>();
+    private final String origin;
+
+    Visitor() {
+        this(base());
+    }
+
+    /** A visitor of the server at {@code origin} ({@code http://host:port}). */
+    public Visitor(String origin) {
+        this.origin = origin;
+    }
 
     static String base() {
         return TestServer.url();
     }
 
-    Page get(String path) {
+    public Page get(String path) {
         return get(path, Map.of());
     }
 
@@ -76,14 +86,14 @@ final class Visitor {
     }
 
     /** Loads {@code page} and posts its form at {@code action} with {@code fields} and the page's token. */
-    Page submit(String page, String action, Map<String, String> fields) {
+    public Page submit(String page, String action, Map<String, String> fields) {
         var form = new HashMap<>(fields);
         form.put("csrf", get(page).csrf());
         return post(action, form);
     }
 
     /** Signs up as {@code username} (password "password123"); expects it to work. */
-    Visitor signUp(String username) {
+    public Visitor signUp(String username) {
         var answer = submit("/register", "/register", Map.of("username", username,
                 "email", username + "@example.com", "password", "password123"));
         if (answer.status() != 303) {
@@ -93,7 +103,7 @@ final class Visitor {
     }
 
     private HttpRequest.Builder request(String path) {
-        var request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30));
+        var request = HttpRequest.newBuilder(URI.create(origin + path)).timeout(Duration.ofSeconds(30));
         if (!cookies.isEmpty()) {
             request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("; ")));
