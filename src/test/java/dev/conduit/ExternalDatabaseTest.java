@@ -61,15 +61,12 @@ class ExternalDatabaseTest {
     }
 
     /** Polled from a connection of its own: a transaction sees one snapshot of pg_stat_activity. */
-    private static void awaitQueryBlockedOnLock() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!TestServer.database().withHandle(h -> h.createQuery("""
+    private static void awaitQueryBlockedOnLock() {
+        Waits.upTo(Duration.ofSeconds(10)).alias("a request waiting on the lock").until(() -> TestServer.database()
+                .withHandle(h -> h.createQuery("""
                         select exists(select 1 from pg_stat_activity
                                       where wait_event_type = 'Lock' and query like '%article_tags%')""")
-                .mapTo(Boolean.class).one())) {
-            assertThat(System.nanoTime()).as("a request waiting on the lock").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+                .mapTo(Boolean.class).one()));
     }
 
     /** The environment of a second instance on the shared test server's PostgreSQL. */

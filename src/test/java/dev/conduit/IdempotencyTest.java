@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
@@ -160,7 +159,7 @@ class IdempotencyTest {
             try {
                 first = CompletableFuture.supplyAsync(
                         () -> api.post("/articles/" + slug + "/comments", comment, author.token(), headers));
-                await(() -> running(key) == 1);
+                Waits.upTo(Duration.ofSeconds(10)).until(() -> running(key) == 1);
 
                 api.post("/articles/" + slug + "/comments", comment, author.token(), headers)
                         .assertError(409, KEY, "is in use by a request still running, retry shortly");
@@ -276,8 +275,9 @@ class IdempotencyTest {
                 try {
                     occupying = CompletableFuture.supplyAsync(() -> busy.post("/articles/" + slug + "/comments",
                             wrap("comment", "body", "b"), author.token()));
-                    await(() -> lock.createQuery("select count(*) from pg_locks where not granted"
-                            + " and relation = 'comments'::regclass").mapTo(Integer.class).one() == 1);
+                    Waits.upTo(Duration.ofSeconds(10)).until(() -> lock.createQuery("select count(*) from pg_locks"
+                                    + " where not granted and relation = 'comments'::regclass")
+                            .mapTo(Integer.class).one() == 1);
 
                     busy.post("/articles", article, author.token(), headers)
                             .assertError(503, "server", "is busy, retry shortly");
@@ -350,12 +350,4 @@ class IdempotencyTest {
         assertThat(rows).as(statement).isEqualTo(1);
     }
 
-    /** Polls until {@code condition} holds, for at most 10 s. */
-    private static void await(Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.get()) {
-            assertThat(System.nanoTime()).as("waited 10 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
-    }
 }

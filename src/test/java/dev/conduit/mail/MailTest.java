@@ -7,6 +7,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.conduit.Api;
 import dev.conduit.TestServer;
+import dev.conduit.Waits;
 import dev.conduit.web.Visitor;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.MessagingException;
@@ -294,13 +295,10 @@ class MailTest {
         return mails.getFirst();
     }
 
-    private static List<MimeMessage> await(String address, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (received(address).size() < count) {
-            assertThat(System.nanoTime()).as(count + " mails to " + address + " in time").isLessThan(deadline);
-            Thread.sleep(50);
-        }
-        return received(address);
+    /** The mails to {@code address} not forgotten yet, once there are {@code count}. */
+    private static List<MimeMessage> await(String address, int count) {
+        return Waits.upTo(Duration.ofSeconds(20)).alias(count + " mails to " + address)
+                .until(() -> received(address), mails -> mails.size() >= count);
     }
 
     /** The mails to {@code address} not forgotten yet, in the order they came. */

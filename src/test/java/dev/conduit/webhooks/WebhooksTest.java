@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.conduit.Api;
 import dev.conduit.TestServer;
+import dev.conduit.Waits;
 import dev.conduit.platform.json.Jackson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,7 +151,8 @@ class WebhooksTest {
                 .containsOnly(first.id());
         assertThat(third.body()).isEqualTo(first.body());
 
-        waitFor(() -> deliveries(author, id).at("/deliveries/0/deliveredAt").isTextual());
+        Waits.upTo(Duration.ofSeconds(20))
+                .until(() -> deliveries(author, id).at("/deliveries/0/deliveredAt").isTextual());
         var delivery = deliveries(author, id).at("/deliveries/0");
         assertThat(delivery.get("id").asText()).isEqualTo(first.id());
         assertThat(delivery.get("event").asText()).isEqualTo("article.published");
@@ -239,7 +240,8 @@ class WebhooksTest {
         long id = register(author, "http://169.254.169.254/latest/meta-data", List.of("article.published"))
                 .at("/webhook/id").asLong();
         api.createArticle(author, Api.unique("Guarded"), List.of());
-        waitFor(() -> deliveries(author, id).at("/deliveries/0/lastError").isTextual());
+        Waits.upTo(Duration.ofSeconds(20))
+                .until(() -> deliveries(author, id).at("/deliveries/0/lastError").isTextual());
         assertThat(deliveries(author, id).at("/deliveries/0/lastError").asText())
                 .contains("where webhooks may not go");
         assertThat(deliveries(author, id).at("/deliveries/0/deliveredAt").isNull()).isTrue();
@@ -283,11 +285,4 @@ class WebhooksTest {
         return Signature.verify(delivery.signature(), delivery.body(), secret, Instant.now(), TOLERANCE);
     }
 
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("in time").isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
 }

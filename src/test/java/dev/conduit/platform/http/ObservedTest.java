@@ -2,6 +2,7 @@ package dev.conduit.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.conduit.Waits;
 import dev.conduit.platform.observe.AccessLog;
 import dev.conduit.platform.observe.Metrics;
 import io.helidon.webserver.WebServer;
@@ -9,7 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.function.BooleanSupplier;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The metrics come once the node listens: what was answered before is counted then, once. */
@@ -60,9 +61,8 @@ class ObservedTest {
     }
 
     /** Every request answered and counted (the count runs in the send, before the filter's end). */
-    private static void settled(Observed observed) throws InterruptedException {
-        within(() -> observed.inFlight() == 0);
-        assertThat(observed.inFlight()).isZero();
+    private static void settled(Observed observed) {
+        Waits.upTo(Duration.ofSeconds(5)).until(observed::inFlight, inFlight -> inFlight == 0);
     }
 
     private static int get(WebServer server) throws Exception {
@@ -71,17 +71,8 @@ class ObservedTest {
     }
 
     /** Once it reaches {@code atLeast} (an answer is counted just after it is sent: the client may read it first). */
-    private static double count(Metrics metrics, double atLeast) throws InterruptedException {
-        within(() -> count(metrics) >= atLeast);
-        return count(metrics);
-    }
-
-    /** Returns once {@code condition} holds, or after 5 s. */
-    private static void within(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private static double count(Metrics metrics, double atLeast) {
+        return Waits.upTo(Duration.ofSeconds(5)).until(() -> count(metrics), count -> count >= atLeast);
     }
 
     private static double count(Metrics metrics) {
