@@ -3,11 +3,13 @@ package dev.conduit.platform.db;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * The schema: the versioned SQL files under {@code db/migration}, applied by Flyway in order. Flyway starts
@@ -15,8 +17,8 @@ import org.flywaydb.core.api.MigrationVersion;
  * schema that is current, or newer (a later release was deployed first, during a rolling upgrade), is left as is.
  */
 public final class Migrations {
-    /** The newest file under db/migration ({@code V14__...}); MigrationsTest keeps the two in step. */
-    static final MigrationVersion NEWEST = MigrationVersion.fromVersion("15");
+    /** The newest file under db/migration ({@code V16__...}); MigrationsTest keeps the two in step. */
+    static final MigrationVersion NEWEST = MigrationVersion.fromVersion("16");
 
     /** PostgreSQL's SQLSTATE for a relation that does not exist. */
     private static final String UNDEFINED_TABLE = "42P01";
@@ -41,11 +43,7 @@ public final class Migrations {
             LOG.log(System.Logger.Level.INFO, "Schema at version " + current.get() + " (nothing to migrate)");
             return new Outcome(current.get().getVersion(), 0, false);
         }
-        var result = Flyway.configure()
-                .dataSource(target.jdbcUrl(), target.user().orElse(null), target.password().orElse(null))
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        var result = flyway(target).load().migrate();
         String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
         LOG.log(System.Logger.Level.INFO, "Schema at version " + version
                 + " (" + result.migrationsExecuted + " migrations applied now)");
@@ -57,12 +55,19 @@ public final class Migrations {
      * loads a backup's rows into the schema they were taken from, then {@link #apply} takes them further).
      */
     public static void applyUpTo(DatabaseTarget target, String version) {
-        Flyway.configure()
+        flyway(target).target(MigrationVersion.fromVersion(version)).load().migrate();
+    }
+
+    /**
+     * Flyway on this release's migrations. Its lock on the schema is a session's advisory lock, not one held in an
+     * open transaction: {@code create index concurrently} (V16) waits for every open transaction to end, Flyway's
+     * own too, and waited for it forever.
+     */
+    private static FluentConfiguration flyway(DatabaseTarget target) {
+        return Flyway.configure()
                 .dataSource(target.jdbcUrl(), target.user().orElse(null), target.password().orElse(null))
                 .locations("classpath:db/migration")
-                .target(MigrationVersion.fromVersion(version))
-                .load()
-                .migrate();
+                .configuration(Map.of("flyway.postgresql.transactional.lock", "false"));
     }
 
     /**

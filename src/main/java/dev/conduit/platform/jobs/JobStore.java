@@ -93,12 +93,19 @@ final class JobStore {
                 .execute();
     }
 
-    /** How many jobs wait, run and are dead now, by "kind/state" (not the done ones: a counter counts those). */
+    /**
+     * How many jobs wait, run and are dead now, by "kind/state" (not the done ones: a counter counts those). A count
+     * per state, each from that state's partial index: one "state in (...)" could use none of them, and read the done
+     * jobs too.
+     */
     Map<String, Long> counts(Handle h) {
         var counts = new HashMap<String, Long>();
         h.createQuery("""
-                        select kind, state, count(*) from jobs where state in ('queued', 'running', 'dead')
-                        group by kind, state""")
+                        select kind, 'queued', count(*) from jobs where state = 'queued' group by kind
+                        union all
+                        select kind, 'running', count(*) from jobs where state = 'running' group by kind
+                        union all
+                        select kind, 'dead', count(*) from jobs where state = 'dead' group by kind""")
                 .map((rs, ctx) -> Map.entry(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3)))
                 .forEach(count -> counts.put(count.getKey(), count.getValue()));
         return counts;
