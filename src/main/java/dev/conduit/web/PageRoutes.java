@@ -78,7 +78,7 @@ public final class PageRoutes implements ErrorPages {
             return;
         }
         send(req, res, visit, Status.OK_200,
-                site.settings(visit, req.query().first("verification").filter("sent"::equals).isPresent()));
+                site.settings(visit, Params.query(req, "verification").filter("sent"::equals).isPresent()));
     }
 
     void newArticle(ServerRequest req, ServerResponse res) {

@@ -8,6 +8,7 @@ import dev.conduit.platform.domain.Failure;
 import dev.conduit.platform.domain.Paging;
 import dev.conduit.profiles.Profiles;
 import dev.conduit.users.Notices;
+import dev.conduit.users.UserView;
 import dev.conduit.users.Users;
 import dev.conduit.web.Pages.Errors;
 import dev.conduit.web.Pages.Layout;
@@ -105,10 +106,8 @@ public final class Site {
     /** The settings form as stored now; {@code linkSent}: a new verification link was just sent. */
     Utf8ByteOutput settings(Visit visit, boolean linkSent) {
         var user = users.current(visit.userId(), "");
-        var notices = user.notifications();
-        return settings(visit, Errors.NONE, user.image(), user.username(), user.bio(), user.email(), mail
-                ? new Pages.MailSettings(user.emailVerified(), linkSent, notices.followers(), notices.comments())
-                : null);
+        return settings(visit, Errors.NONE, user.image(), user.username(), user.bio(), user.email(),
+                mail ? mailPart(user, user.notifications(), linkSent) : null);
     }
 
     /** The settings form as sent ({@code notices}: null when it had none: as stored), with its problems. */
@@ -117,10 +116,13 @@ public final class Site {
         Pages.MailSettings part = null;
         if (mail) {
             var stored = users.current(visit.userId(), "");
-            var shown = notices != null ? notices : stored.notifications();
-            part = new Pages.MailSettings(stored.emailVerified(), false, shown.followers(), shown.comments());
+            part = mailPart(stored, notices != null ? notices : stored.notifications(), false);
         }
         return settings(visit, errors, image, username, bio, email, part);
+    }
+
+    private static Pages.MailSettings mailPart(UserView stored, Notices shown, boolean linkSent) {
+        return new Pages.MailSettings(stored.emailVerified(), linkSent, shown.followers(), shown.comments());
     }
 
     private Utf8ByteOutput settings(Visit visit, Errors errors, String image, String username, String bio,
