@@ -24,10 +24,26 @@ STARTING_NICENESS = 10
 WARM_SECONDS = 3
 
 
+_ports_given = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free now, never one given before in this process, and below the kernel's ephemeral range: ports are
+    picked long before they are bound (nginx's before any node starts), and a port from bind(0) could meanwhile be
+    handed to another such pick or to an outgoing connection (CI met it: nginx's port was node 2's metrics port)."""
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        ephemeral_low = int(f.read().split()[0])
+    while True:
+        port = secrets.SystemRandom().randrange(10000, ephemeral_low)
+        if port in _ports_given:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _ports_given.add(port)
+        return port
 
 
 def read(path):
