@@ -43,11 +43,40 @@ public final class Migrations {
             LOG.log(System.Logger.Level.INFO, "Schema at version " + current.get() + " (nothing to migrate)");
             return new Outcome(current.get().getVersion(), 0, false);
         }
+        forgetFailures(pool);
         var result = flyway(target).load().migrate();
         String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
         LOG.log(System.Logger.Level.INFO, "Schema at version " + version
                 + " (" + result.migrationsExecuted + " migrations applied now)");
         return new Outcome(version, result.migrationsExecuted, true);
+    }
+
+    /**
+     * Removes the records of migrations that failed on an earlier start, so that this one runs them again; Flyway
+     * would refuse to migrate past them until someone ran its {@code repair}. Only a migration run outside a
+     * transaction leaves such a record (one in a transaction rolls its record back with it), and those are written
+     * to be run again (V16 drops the index it then builds): a lock or statement timeout, say, is retried by the next
+     * start, not left for an operator.
+     */
+    private static void forgetFailures(DataSource pool) {
+        try (var connection = pool.getConnection();
+                var statement = connection.createStatement()) {
+            ResultSet rows;
+            try {
+                rows = statement.executeQuery("delete from flyway_schema_history where not success returning script");
+            } catch (SQLException e) {
+                if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                    return;
+                }
+                throw e;
+            }
+            while (rows.next()) {
+                LOG.log(System.Logger.Level.WARNING, rows.getString(1) + " failed on an earlier start (that node's log"
+                        + " says why); running it again");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the schema's history: " + e.getMessage(), e);
+        }
     }
 
     /**

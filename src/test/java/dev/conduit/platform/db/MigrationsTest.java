@@ -1,12 +1,14 @@
 package dev.conduit.platform.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.conduit.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -49,7 +51,7 @@ class MigrationsTest {
     void aSchemaFromALaterReleaseIsLeftAlone() {
         var target = inNewSchema("later");
         apply(target);
-        String schema = target.jdbcUrl().substring(target.jdbcUrl().indexOf("currentSchema=") + 14);
+        String schema = schemaOf(target);
         TestServer.database().useHandle(h -> h.execute("insert into " + schema + ".flyway_schema_history"
                 + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)"
                 + " values (999, '999', 'from a later release', 'SQL', 'V999__later.sql', 0, current_user, 0, true)"));
@@ -57,11 +59,46 @@ class MigrationsTest {
         assertThat(apply(target)).isEqualTo(new Migrations.Outcome("999", 0, false));
     }
 
+    @Test
+    void aMigrationThatFailedOutsideATransactionRunsAgainOnTheNextStart() {
+        var target = inNewSchema("failed");
+        Migrations.applyUpTo(target, "15");
+        String schema = schemaOf(target);
+        // V16 builds an index concurrently: made to time out waiting for the table, it fails for real
+        var impatient = new DatabaseTarget(target.jdbcUrl() + "&options=-c%20lock_timeout%3D200", target.user(),
+                target.password());
+        try (var holder = TestServer.database().open()) {
+            holder.begin();
+            holder.execute("lock table " + schema + ".jobs in share update exclusive mode");
+            assertThatThrownBy(() -> apply(impatient)).hasStackTraceContaining("lock timeout");
+            holder.rollback();
+        }
+        List<String> failed = TestServer.database().withHandle(h -> h.createQuery("select script from " + schema
+                + ".flyway_schema_history where not success").mapTo(String.class).list());
+        assertThat(failed).as("Flyway's record of the failure, which it would refuse to migrate past")
+                .singleElement().asString().startsWith("V16__");
+
+        var retried = apply(target);
+
+        assertThat(retried.version()).isEqualTo(Migrations.NEWEST.getVersion());
+        boolean valid = TestServer.database().withHandle(h -> h.createQuery("select indisvalid from pg_index"
+                + " where indexrelid = cast(:name as regclass)").bind("name", schema + ".jobs_dead_idx")
+                .mapTo(Boolean.class).one());
+        assertThat(valid).isTrue();
+        int stillFailed = TestServer.database().withHandle(h -> h.createQuery("select count(*) from " + schema
+                + ".flyway_schema_history where not success").mapTo(Integer.class).one());
+        assertThat(stillFailed).isZero();
+    }
+
     /** As start-up runs it: the version read through a pool (of one: Flyway must not need the pool's). */
     private static Migrations.Outcome apply(DatabaseTarget target) {
         try (var pool = Database.connect(target, 1, StatementListener.NONE)) {
             return Migrations.apply(target, pool.dataSource());
         }
+    }
+
+    private static String schemaOf(DatabaseTarget target) {
+        return target.jdbcUrl().substring(target.jdbcUrl().indexOf("currentSchema=") + 14);
     }
 
     private static DatabaseTarget inNewSchema(String prefix) {
