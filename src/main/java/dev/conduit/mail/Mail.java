@@ -133,14 +133,18 @@ public final class Mail implements Events.Listener {
         }
     }
 
-    /** Sends the verification link again, to the account's address if it is not verified yet. */
-    public void resendVerification(long userId) {
+    /**
+     * Sends the verification link again, to the account's address; false, sending nothing, when it is verified
+     * already.
+     */
+    public boolean resendVerification(long userId) {
         var recipient = users.recipient(userId).orElseThrow(Failure.Unauthorized::accountGone);
         if (recipient.verified()) {
-            throw new Failure.Invalid("email", "is verified already");
+            return false;
         }
         jdbi.useTransaction(h -> heard(h, new Events.Event(Users.ADDRESS_TO_VERIFY, userId, userId,
                 () -> new Users.AddressToVerify(userId, recipient.username(), recipient.email()))));
+        return true;
     }
 
     /**

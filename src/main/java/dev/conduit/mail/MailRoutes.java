@@ -22,7 +22,9 @@ public record MailRoutes(Optional<Mail> mail, Auth auth) implements RouteTable.G
     }
 
     private void resend(ServerRequest req, ServerResponse res) {
-        on().resendVerification(auth.required(req).userId());
+        if (!on().resendVerification(auth.required(req).userId())) {
+            throw new Failure.Invalid("email", "is verified already");
+        }
         res.status(Status.ACCEPTED_202).send();
     }
 
