@@ -104,9 +104,23 @@ public final class TestServer {
     }
 
     /**
-     * The environment of a Conduit on the shared server's database, its own data in {@code dataDir}. Without
-     * DATABASE_URL in it, a Conduit starts an embedded database of its own there.
+     * The shared server's database with a new, empty schema of its own as the current one (its name begins with
+     * {@code prefix}): for tables whose rows or statistics the other tests must not change.
      */
+    public static DatabaseTarget inNewSchema(String prefix) {
+        var shared = target();
+        String schema = prefix + "_" + Long.toString(System.nanoTime(), 36);
+        database().useHandle(h -> h.execute("create schema " + schema));
+        String separator = shared.jdbcUrl().contains("?") ? "&" : "?";
+        return new DatabaseTarget(shared.jdbcUrl() + separator + "currentSchema=" + schema, shared.user(),
+                shared.password());
+    }
+
+    /** The schema {@link #inNewSchema} made. */
+    public static String schemaOf(DatabaseTarget target) {
+        return target.jdbcUrl().substring(target.jdbcUrl().indexOf("currentSchema=") + "currentSchema=".length());
+    }
+
     /** A metric's value as the management port {@code port} scrapes it ({@code name}: a line's first word). */
     public static double metric(int port, String name) {
         String scrape = new Api("http://127.0.0.1:" + port).get("/metrics").body();
@@ -115,6 +129,10 @@ public final class TestServer {
                 .findFirst().orElseThrow(() -> new AssertionError("no " + name + " in " + scrape));
     }
 
+    /**
+     * The environment of a Conduit on the shared server's database, its own data in {@code dataDir}. Without
+     * DATABASE_URL in it, a Conduit starts an embedded database of its own there.
+     */
     public static Map<String, String> environment(Path dataDir) {
         return environment(dataDir, target());
     }

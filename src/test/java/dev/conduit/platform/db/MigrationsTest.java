@@ -36,7 +36,7 @@ class MigrationsTest {
 
     @Test
     void aFreshSchemaIsMigratedThenLeftAlone() {
-        var target = inNewSchema("fresh");
+        var target = TestServer.inNewSchema("fresh");
 
         var first = apply(target);
         var second = apply(target);
@@ -49,9 +49,9 @@ class MigrationsTest {
 
     @Test
     void aSchemaFromALaterReleaseIsLeftAlone() {
-        var target = inNewSchema("later");
+        var target = TestServer.inNewSchema("later");
         apply(target);
-        String schema = schemaOf(target);
+        String schema = TestServer.schemaOf(target);
         TestServer.database().useHandle(h -> h.execute("insert into " + schema + ".flyway_schema_history"
                 + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)"
                 + " values (999, '999', 'from a later release', 'SQL', 'V999__later.sql', 0, current_user, 0, true)"));
@@ -61,9 +61,9 @@ class MigrationsTest {
 
     @Test
     void aMigrationThatFailedOutsideATransactionRunsAgainOnTheNextStart() {
-        var target = inNewSchema("failed");
+        var target = TestServer.inNewSchema("failed");
         Migrations.applyUpTo(target, "15");
-        String schema = schemaOf(target);
+        String schema = TestServer.schemaOf(target);
         // V16 builds an index concurrently: made to time out waiting for the table, it fails for real
         var impatient = new DatabaseTarget(target.jdbcUrl() + "&options=-c%20lock_timeout%3D200", target.user(),
                 target.password());
@@ -95,18 +95,5 @@ class MigrationsTest {
         try (var pool = Database.connect(target, 1, StatementListener.NONE)) {
             return Migrations.apply(target, pool.dataSource());
         }
-    }
-
-    private static String schemaOf(DatabaseTarget target) {
-        return target.jdbcUrl().substring(target.jdbcUrl().indexOf("currentSchema=") + 14);
-    }
-
-    private static DatabaseTarget inNewSchema(String prefix) {
-        var shared = TestServer.target();
-        String schema = prefix + "_" + Long.toString(System.nanoTime(), 36);
-        TestServer.database().useHandle(h -> h.execute("create schema " + schema));
-        String separator = shared.jdbcUrl().contains("?") ? "&" : "?";
-        return new DatabaseTarget(shared.jdbcUrl() + separator + "currentSchema=" + schema, shared.user(),
-                shared.password());
     }
 }
